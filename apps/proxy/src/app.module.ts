@@ -1,0 +1,32 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DockerModule } from '@app/docker';
+import { AdminModule } from './admin/admin.module';
+import { PROXY_CONFIG } from './config/config.tokens';
+import { ProxyConfig } from './config/proxy.config';
+import { Logger, ROOT_LOGGER } from './logging/logger';
+
+@Global()
+@Module({})
+class CoreModule {
+  static register(config: ProxyConfig, log: Logger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: PROXY_CONFIG, useValue: config },
+        { provide: ROOT_LOGGER, useValue: log },
+      ],
+      exports: [PROXY_CONFIG, ROOT_LOGGER],
+    };
+  }
+}
+
+/** The whole proxy: config and logger, the Docker client, the gateway, the admin API. */
+@Module({})
+export class AppModule {
+  static register(config: ProxyConfig, log: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.register(config, log), DockerModule.register({ host: config.dockerHost }), AdminModule],
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { ProxyConfig } from '../config/proxy.config';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function seconds(value: string): number {
+  const m = /^(\d+)(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 30, 30s, 500ms or 2m');
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** Every flag of `weave launch-proxy`; defaults live in ProxyConfig, not here. */
+export function launchOptions(): Option[] {
+  return [
+    new Option('-H, --docker-host <url>', 'the Docker daemon (default unix:///var/run/docker.sock)'),
+    new Option('-L, --listen <url>', 'listen address, repeatable (default tcp://0.0.0.0:12375)').argParser(collect),
+    new Option('--bridge <name>', 'the weave bridge (default weave)'),
+    new Option('--with-ipam', 'give every container without WEAVE_CIDR an address'),
+    new Option('--iprange <cidr>', 'address range for automatic allocation (default 10.32.0.0/12)'),
+    new Option('--ipalloc-range <cidr>', 'same as --iprange').hideHelp(),
+    new Option('--store <url>', 'IPAM store: sqlite (default) or etcd://host:2379[,host:2379]'),
+    new Option('--state-dir <dir>', 'where the embedded store keeps its data (default /var/lib/weave-proxy)'),
+    new Option('--host-id <id>', 'this host in a shared store (default the hostname)'),
+    new Option('--release-grace <duration>', 'keep a dead container\'s address this long (default 30s)').argParser(seconds),
+    new Option('--resync-interval <duration>', 'full resync period (default 60s)').argParser(seconds),
+    new Option('--rewrite-inspect', 'show the weave address in docker inspect'),
+    new Option('--no-rewrite-hosts', 'leave the containers\' /etc/hosts alone'),
+    new Option('--no-multicast-route', 'do not add a multicast route on ethwe'),
+    new Option('--with-dns', 'serve <name>.weave.local to containers'),
+    new Option('--without-dns', 'do not serve DNS (the default)'),
+    new Option('--dns-listen <addr>', 'DNS listen address[:port] (default the docker bridge address)'),
+    new Option('--dns-domain <domain>', 'DNS domain (default weave.local.)'),
+    new Option('--dns-upstream <addr>', 'upstream resolver, repeatable (default from /etc/resolv.conf)').argParser(collect),
+    new Option('--hostname-from-label <key>', 'derive hostnames from this label'),
+    new Option('--hostname-match <regexp>', 'regexp applied to names (default (.*))'),
+    new Option('--hostname-replacement <template>', 'replacement for --hostname-match (default $1)'),
+    new Option('--tls', 'serve TLS'),
+    new Option('--tlsverify', 'serve TLS and require client certificates'),
+    new Option('--tlscacert <file>', 'CA for client certificates'),
+    new Option('--tlscert <file>', 'server certificate'),
+    new Option('--tlskey <file>', 'server key'),
+    new Option('--docker-tlsverify', 'talk TLS to the daemon'),
+    new Option('--docker-tlscacert <file>', 'CA of the daemon'),
+    new Option('--docker-tlscert <file>', 'client certificate for the daemon'),
+    new Option('--docker-tlskey <file>', 'client key for the daemon'),
+  ];
+}
+
+/** Maps commander's option names onto ProxyConfig fields (undefined = use the default). */
+export function toConfigValues(o: Record<string, unknown>): Partial<ProxyConfig> {
+  const s = (k: string) => o[k] as string | undefined;
+  return {
+    dockerHost: s('dockerHost'),
+    listen: o.listen as string[] | undefined,
+    logLevel: s('logLevel') as ProxyConfig['logLevel'],
+    bridge: s('bridge'),
+    withIpam: o.withIpam === true,
+    iprange: s('iprange') ?? s('ipallocRange'),
+    store: s('store'),
+    stateDir: s('stateDir'),
+    hostId: s('hostId'),
+    releaseGraceSeconds: o.releaseGrace as number | undefined,
+    resyncIntervalSeconds: o.resyncInterval as number | undefined,
+    rewriteInspect: o.rewriteInspect === true,
+    rewriteHosts: o.rewriteHosts !== false,
+    multicastRoute: o.multicastRoute !== false,
+    withDns: o.withDns === true && o.withoutDns !== true,
+    dnsListen: s('dnsListen'),
+    dnsDomain: s('dnsDomain'),
+    dnsUpstream: o.dnsUpstream as string[] | undefined,
+    hostnameFromLabel: s('hostnameFromLabel'),
+    hostnameMatch: s('hostnameMatch'),
+    hostnameReplacement: s('hostnameReplacement'),
+    tls: o.tls === true || o.tlsverify === true,
+    tlsVerify: o.tlsverify === true,
+    tlsCaCert: s('tlscacert'),
+    tlsCert: s('tlscert'),
+    tlsKey: s('tlskey'),
+    dockerTlsVerify: o.dockerTlsverify === true,
+    dockerTlsCaCert: s('dockerTlscacert'),
+    dockerTlsCert: s('dockerTlscert'),
+    dockerTlsKey: s('dockerTlskey'),
+  };
+}

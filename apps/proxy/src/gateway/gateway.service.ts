@@ -1,0 +1,59 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Duplex } from 'node:stream';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { DockerClient } from '@app/docker';
+import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { replyError } from './docker-error.reply';
+import { PassThroughProxy } from './pass-through.proxy';
+import { INTERCEPTORS, Interceptor, RouteTable } from './route.table';
+import { UpgradeRelay } from './upgrade.relay';
+
+/**
+ * The Docker API surface: a route table of interceptors with a pass-through default. Every
+ * request that is not intercepted crosses `handle` untouched, so this is the hot path.
+ */
+@Injectable()
+export class GatewayService implements OnApplicationShutdown {
+  readonly proxy: PassThroughProxy;
+  private readonly relay: UpgradeRelay;
+  private readonly routes: RouteTable;
+  private readonly log: Logger;
+
+  constructor(
+    docker: DockerClient,
+    @Inject(INTERCEPTORS) interceptors: Interceptor[],
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.proxy = new PassThroughProxy(docker);
+    this.relay = new UpgradeRelay(docker);
+    this.routes = new RouteTable(interceptors);
+    this.log = root.child({ component: 'gateway' });
+  }
+
+  get openHijackedStreams(): number {
+    return this.relay.openStreams;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const match = this.routes.match(req.method, req.url);
+    if (!match) {
+      this.proxy.forward(req, res);
+      return;
+    }
+    const log = this.log.child({ method: req.method, url: req.url });
+    const ctx = { req, res, params: match.params, query: match.query, proxy: this.proxy, log };
+    match.interceptor.intercept(ctx).catch((err: unknown) => {
+      log.warn({ err }, 'intercepted request failed');
+      replyError(res, err);
+    });
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.relay.handle(req, socket, head);
+  }
+
+  onApplicationShutdown(): void {
+    this.relay.endAll();
+    this.proxy.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import httpProxy from 'http-proxy';
+import { DockerClient } from '@app/docker';
+import { replyDockerError } from './docker-error.reply';
+
+/** Decides what happens with dockerd's answer to an intercepted request (e.g. hold a start). */
+export type ResponseHook = (upstream: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface ForwardOptions {
+  /** A replacement body (already rewritten JSON); the original request stream is then not used. */
+  body?: Buffer;
+  onResponse?: ResponseHook;
+}
+
+// Hop-by-hop headers describe our connection to dockerd, not the client's connection to us.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+
+/**
+ * Forwards a request to dockerd over the shared keep-alive pool and streams the answer back:
+ * status and headers flushed at once (the CLI waits on `POST /wait` before it starts a
+ * container), then every chunk as it comes, with backpressure both ways. A client that goes
+ * away releases its upstream connection.
+ */
+export class PassThroughProxy {
+  private readonly proxy: httpProxy;
+  private readonly hooks = new WeakMap<IncomingMessage, ResponseHook>();
+
+  constructor(private readonly docker: DockerClient) {
+    const { socketPath, host, port, tls } = docker.endpoint;
+    const target = socketPath
+      ? ({ socketPath } as unknown as httpProxy.ProxyTargetUrl)
+      : `${tls ? 'https' : 'http'}://${host?.includes(':') ? `[${host}]` : host}:${port}`;
+    this.proxy = httpProxy.createProxyServer({
+      target,
+      agent: docker.agent,
+      selfHandleResponse: true,
+      xfwd: false,
+      ...(tls ? { secure: true, ssl: docker.tlsFiles } : {}),
+    });
+    this.proxy.on('proxyReq', (proxyReq: ClientRequest, _req, res: ServerResponse) => {
+      res.once('close', () => {
+        if (!res.writableFinished) proxyReq.destroy();
+      });
+    });
+    this.proxy.on('proxyRes', (upstream, req, res) => this.onProxyRes(upstream, req, res));
+    // Errors raised without a per-call callback (should not happen; kept so none is ever unhandled).
+    this.proxy.on('error', (err, _req, res) => this.onError(err, res as ServerResponse));
+  }
+
+  forward(req: IncomingMessage, res: ServerResponse, options: ForwardOptions = {}): void {
+    let buffer: Readable | undefined;
+    if (options.body) {
+      req.headers['content-length'] = String(options.body.length);
+      delete req.headers['transfer-encoding'];
+      buffer = Readable.from([options.body]);
+    }
+    if (options.onResponse) this.hooks.set(req, options.onResponse);
+    this.proxy.web(req, res, { buffer }, (err) => this.onError(err, res));
+  }
+
+  close(): void {
+    this.proxy.close();
+  }
+
+  private onProxyRes(upstream: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    const hook = this.hooks.get(req);
+    if (!hook) return relayResponse(upstream, res);
+    Promise.resolve(hook(upstream, res)).catch((err) => this.onError(err as Error, res));
+  }
+
+  private onError(err: Error, res: ServerResponse): void {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    const down = code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'ECONNRESET' || code === 'EPIPE';
+    const message = down
+      ? `Cannot connect to the Docker daemon at ${this.docker.endpoint.url}. Is the docker daemon running?`
+      : `weave proxy: error talking to the Docker daemon: ${err.message}`;
+    replyDockerError(res, 502, message);
+  }
+}
+
+/** Relays dockerd's status line and headers exactly, flushes them, then streams the body. */
+export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
+  const raw = upstream.rawHeaders;
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!HOP_BY_HOP.has(raw[i].toLowerCase())) headers.push(raw[i], raw[i + 1]);
+  }
+  res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, headers);
+  res.flushHeaders();
+  res.once('close', () => {
+    if (!upstream.complete) upstream.destroy();
+  });
+  upstream.pipe(res);
+}

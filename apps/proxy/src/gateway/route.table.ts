@@ -1,0 +1,62 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '../logging/logger';
+import { PassThroughProxy } from './pass-through.proxy';
+
+export interface InterceptContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The capture groups of the route's pattern, decoded (e.g. the container id). */
+  params: string[];
+  query: URLSearchParams;
+  proxy: PassThroughProxy;
+  log: Logger;
+}
+
+/** One intercepted Docker endpoint. Everything that matches no interceptor is passed through. */
+export interface Interceptor {
+  readonly method: string;
+  /** Matched against the path without the optional `/v1.NN` prefix and without the query. */
+  readonly path: RegExp;
+  intercept(ctx: InterceptContext): Promise<void>;
+}
+
+export const INTERCEPTORS = Symbol('INTERCEPTORS');
+
+const VERSION_PREFIX = /^\/v[0-9.]+(?=\/)/;
+
+export interface RouteMatch {
+  interceptor: Interceptor;
+  params: string[];
+  query: URLSearchParams;
+}
+
+/**
+ * Finds the interceptor for a request. Ids are matched on the raw path segment and then decoded
+ * once, so `%2F` inside an id stays inside the id rather than becoming a separator.
+ */
+export class RouteTable {
+  constructor(private readonly interceptors: Interceptor[]) {}
+
+  match(method: string | undefined, url: string | undefined): RouteMatch | undefined {
+    if (!url) return undefined;
+    const q = url.indexOf('?');
+    const path = (q < 0 ? url : url.slice(0, q)).replace(VERSION_PREFIX, '');
+    for (const interceptor of this.interceptors) {
+      if (interceptor.method !== method) continue;
+      const m = interceptor.path.exec(path);
+      if (!m) continue;
+      const params = m.slice(1).map(safeDecode);
+      if (params.some((p) => p === undefined)) return undefined;
+      return { interceptor, params: params as string[], query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
+    }
+    return undefined;
+  }
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
