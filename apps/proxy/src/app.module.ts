@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DockerModule } from '@app/docker';
+import { WeaveModule, WeaveOptions } from '@app/weave';
 import { AdminModule } from './admin/admin.module';
 import { PROXY_CONFIG } from './config/config.tokens';
 import { ProxyConfig } from './config/proxy.config';
@@ -26,7 +27,23 @@ export class AppModule {
   static register(config: ProxyConfig, log: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config, log), DockerModule.register({ host: config.dockerHost }), AdminModule],
+      imports: [
+        CoreModule.register(config, log),
+        DockerModule.register({ host: config.dockerHost }),
+        WeaveModule.register(weaveOptions(config)),
+        AdminModule,
+      ],
     };
   }
+}
+
+function weaveOptions(config: ProxyConfig): WeaveOptions {
+  return {
+    bridge: config.bridge,
+    withIpam: config.withIpam,
+    weavewaitDir: config.weavewaitDir,
+    rewriteHosts: config.rewriteHosts,
+    multicastRoute: config.multicastRoute,
+    dnsDomain: config.withDns ? config.dnsDomain.replace(/\.$/, '') : undefined,
+  };
 }

@@ -83,14 +83,19 @@ export class PassThroughProxy {
   }
 }
 
-/** Relays dockerd's status line and headers exactly, flushes them, then streams the body. */
-export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
+/** Writes dockerd's status line and headers (less hop-by-hop ones) as they came. */
+export function relayHead(upstream: IncomingMessage, res: ServerResponse): void {
   const raw = upstream.rawHeaders;
   const headers: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     if (!HOP_BY_HOP.has(raw[i].toLowerCase())) headers.push(raw[i], raw[i + 1]);
   }
   res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, headers);
+}
+
+/** Relays dockerd's status line and headers exactly, flushes them, then streams the body. */
+export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
+  relayHead(upstream, res);
   res.flushHeaders();
   res.once('close', () => {
     if (!upstream.complete) upstream.destroy();

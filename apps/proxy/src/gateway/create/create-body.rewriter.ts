@@ -110,7 +110,8 @@ function withWeavewaitBind(hostConfig: Record<string, unknown>, hostDir: string)
 }
 
 function withDns(hostConfig: Record<string, unknown>, dns: NonNullable<CreateRewriteOptions['dns']>) {
-  const out = { ...hostConfig, Dns: [...stringArrayField(hostConfig.Dns, 'HostConfig.Dns'), dns.server] };
+  const dnsServers = [...stringArrayField(hostConfig.Dns, 'HostConfig.Dns'), dns.server];
+  const out: Record<string, unknown> = { ...hostConfig, Dns: dnsServers };
   if (stringArrayField(hostConfig.DnsSearch, 'HostConfig.DnsSearch').length === 0) {
     // "." leaves the search path to the FQDN hostname we set; without one, search our domain.
     out.DnsSearch = dns.hostname ? ['.'] : [trimDot(dns.domain)];

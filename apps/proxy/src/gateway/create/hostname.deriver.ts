@@ -42,8 +42,8 @@ export function compileHostnameMatch(match: string): RegExp {
 
 function hostnameSource(input: HostnameDerivation): string | undefined {
   // The original fell back to the name when the label was missing or empty.
-  const label = input.fromLabel ? input.labels?.[input.fromLabel] : undefined;
-  if (label) return label;
+  const label: unknown = input.fromLabel ? input.labels?.[input.fromLabel] : undefined;
+  if (typeof label === 'string' && label !== '') return label;
   const name = input.containerName?.replace(/^\//, '');
   return name ? name : undefined;
 }
@@ -85,6 +85,6 @@ export function expandGoTemplate(template: string, found: RegExpExecArray): stri
 }
 
 function groupValue(found: RegExpExecArray, name: string): string {
-  if (/^(?:0|[1-9][0-9]{0,7})$/.test(name)) return found[Number(name)] ?? '';
+  if (/^(?:0|[1-9][0-9]{0,8})$/.test(name)) return found[Number(name)] ?? '';
   return found.groups?.[name] ?? '';
 }

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { stringify } from 'lossless-json';
+import { DockerClient, ImageInspect } from '@app/docker';
+import { isOursAtCreate, mergeEnv, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
+import { parseJsonObject, readBody } from '../body.reader';
+import { rewriteCreateBody } from '../create/create-body.rewriter';
+import { InterceptContext, Interceptor } from '../route.table';
+import { waitArgs } from './wait-args';
+
+/**
+ * `POST /containers/create`: for containers that are ours, run the command under weavewait
+ * (/w/w, mounted read-only at /w) so the app starts only once ethwe is up. Others pass unchanged.
+ */
+@Injectable()
+export class CreateInterceptor implements Interceptor {
+  readonly method = 'POST';
+  readonly path = /^\/containers\/create$/;
+
+  constructor(
+    private readonly docker: DockerClient,
+    @Inject(WEAVE_OPTIONS) private readonly weave: WeaveOptions,
+  ) {}
+
+  async intercept(ctx: InterceptContext): Promise<void> {
+    const raw = await readBody(ctx.req);
+    const body = parseJsonObject(raw);
+    const imageName = typeof body.Image === 'string' ? body.Image : '';
+    const image = imageName ? await this.docker.inspectImage(imageName) : undefined;
+    const selection = isOursAtCreate({
+      networkMode: networkModeOf(body),
+      env: mergeEnv(image?.Config?.Env ?? [], envOf(body)),
+      withIpam: this.weave.withIpam,
+    });
+    if (!selection.ours) {
+      ctx.proxy.forward(ctx.req, ctx.res, { body: raw });
+      return;
+    }
+    const rewritten = rewriteCreateBody(body, imageCommand(image), {
+      imageName,
+      weavewaitHostDir: this.weave.weavewaitDir,
+      waitArgs: waitArgs(this.weave),
+    });
+    ctx.log.debug({ image: imageName }, 'create rewritten for weave');
+    ctx.proxy.forward(ctx.req, ctx.res, { body: Buffer.from(stringify(rewritten) ?? '{}') });
+  }
+}
+
+function imageCommand(image: ImageInspect | undefined) {
+  return image ? (image.Config ?? {}) : null;
+}
+
+function networkModeOf(body: Record<string, unknown>): string | undefined {
+  const hc = body.HostConfig as { NetworkMode?: unknown } | undefined;
+  return typeof hc?.NetworkMode === 'string' ? hc.NetworkMode : undefined;
+}
+
+function envOf(body: Record<string, unknown>): string[] {
+  return Array.isArray(body.Env) ? body.Env.filter((e): e is string => typeof e === 'string') : [];
+}

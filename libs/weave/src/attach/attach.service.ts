@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
+import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
+import { isOursAtRuntime } from '../selection/container-selection';
+import { InterfaceAddress, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
+import { rewriteHostsFile } from '../hosts/hosts-file.writer';
+import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
+import { AddressBook } from './address.book';
+import { AddressInUseError } from './attach.errors';
+import { NetnsConverger } from './netns.converger';
+import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
+
+export type AttachOutcome =
+  | { state: 'attached'; id: string; name: string; addresses: InterfaceAddress[] }
+  | { state: 'not-ours' | 'not-running'; id: string; name: string; reason: string };
+
+/**
+ * Attaches one container to the weave network, idempotently: whatever is already in place is
+ * kept, what is missing is added, what should not be there is removed. Callers (the start
+ * interceptor through the controller, the controller's resync) never need to know what was
+ * there before.
+ */
+@Injectable()
+export class AttachService {
+  readonly book = new AddressBook();
+  readonly converger: NetnsConverger;
+
+  constructor(
+    private readonly docker: DockerClient,
+    @Inject(NETWORK_DRIVER) driver: NetworkDriver,
+    @Inject(ADDRESS_ALLOCATOR) private readonly allocator: AddressAllocator,
+    @Inject(WEAVE_OPTIONS) private readonly options: WeaveOptions,
+  ) {
+    this.converger = new NetnsConverger(driver, options);
+  }
+
+  async attach(containerId: string): Promise<AttachOutcome> {
+    return this.attachInspected(await this.docker.inspectContainer(containerId));
+  }
+
+  async attachInspected(c: ContainerInspect): Promise<AttachOutcome> {
+    const name = c.Name.replace(/^\//, '');
+    const base = { id: c.Id, name };
+    if (!c.State.Running || !c.State.Pid) return { ...base, state: 'not-running', reason: c.State.Status };
+    const selection = isOursAtRuntime(c, this.options.withIpam, this.options.weavewaitDir);
+    if (!selection.ours) return { ...base, state: 'not-ours', reason: selection.reason };
+    const requests: WeaveCidrRequest[] =
+      selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
+    await this.refuseConflicts(c.Id, requests);
+    const held = this.book.addressesOf(c.Id).length > 0;
+    const addresses = await this.allocator.acquire(c.Id, requests, { name });
+    try {
+      await this.converger.converge(name, c.State.Pid, addresses);
+      if (this.options.rewriteHosts && c.HostsPath) await this.rewriteHosts(c, addresses);
+    } catch (err) {
+      // A first attach that failed leaves nothing allocated; a re-attach keeps what it had.
+      if (!held) await this.allocator.release(c.Id).catch(() => undefined);
+      throw err;
+    }
+    this.book.record(base, addresses);
+    return { ...base, state: 'attached', addresses };
+  }
+
+  /** The container is gone for good: its addresses go back to the pool. */
+  async release(containerId: string): Promise<void> {
+    this.book.forget(containerId);
+    await this.allocator.release(containerId);
+  }
+
+  private async refuseConflicts(id: string, requests: WeaveCidrRequest[]): Promise<void> {
+    for (const r of requests) {
+      if (r.kind !== 'claim') continue;
+      const holder = this.book.holderOf(r.address);
+      if (!holder || holder.id === id) continue;
+      if (await this.isRunning(holder.id)) {
+        throw new AddressInUseError(formatCidr(r.address, r.prefixLength), holder.name);
+      }
+      this.book.forget(holder.id); // it died without our noticing: the address is free
+    }
+  }
+
+  private async isRunning(id: string): Promise<boolean> {
+    try {
+      return (await this.docker.inspectContainer(id)).State.Running;
+    } catch (err) {
+      if (err instanceof DockerApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  private rewriteHosts(c: ContainerInspect, addresses: InterfaceAddress[]): Promise<void> {
+    return rewriteHostsFile(c.HostsPath as string, {
+      hostname: c.Config.Hostname ?? '',
+      domainname: c.Config.Domainname || undefined,
+      addresses: addresses.map((a) => a.address),
+      extraHosts: c.HostConfig.ExtraHosts ?? [],
+    });
+  }
+}

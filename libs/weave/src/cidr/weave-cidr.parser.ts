@@ -1,0 +1,90 @@
+import { InvalidInputError } from '@app/common';
+import ipaddr from 'ipaddr.js';
+
+/** One token of WEAVE_CIDR: claim exactly one address, or allocate one (from a subnet or the default range). */
+export type WeaveCidrRequest =
+  | { kind: 'claim'; address: string; prefixLength: number; text: string }
+  | { kind: 'allocate'; subnet?: string; text: string };
+
+/**
+ * What a container's WEAVE_CIDR asks for. `absent`: no WEAVE_CIDR entry (ours only with automatic
+ * allocation, then like `net:default`); `none`: leave the container alone; `requests`: in order.
+ */
+export type WeaveCidrSpec =
+  | { kind: 'absent' }
+  | { kind: 'none' }
+  | { kind: 'requests'; requests: WeaveCidrRequest[] };
+
+const ENV_KEY = 'WEAVE_CIDR=';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+// Only canonical dotted quads: ipaddr.js would silently read `010.1.1.1` as octal, `1.2.3` as 1.2.0.3.
+const CANONICAL_CIDR = new RegExp(`^(${OCTET}(?:\\.${OCTET}){3})/(3[0-2]|[12]?[0-9])$`);
+const FORMS = 'expected ADDRESS/PREFIX, ip:ADDRESS/PREFIX, net:default or net:SUBNET/PREFIX';
+
+export function formatCidr(address: string, prefixLength: number): string {
+  return `${address}/${prefixLength}`;
+}
+
+/**
+ * The value of the FIRST `WEAVE_CIDR=` entry of a Docker `Env` list, as Docker and the original
+ * proxy read it. An entry `WEAVE_CIDR` without `=` is Docker's "unset", so it does not count.
+ */
+export function weaveCidrFromEnv(env: readonly unknown[] | null | undefined): string | undefined {
+  for (const entry of env ?? []) {
+    if (typeof entry === 'string' && entry.startsWith(ENV_KEY)) return entry.slice(ENV_KEY.length);
+  }
+  return undefined;
+}
+
+/**
+ * Parses a WEAVE_CIDR value (see the type docs). Throws InvalidInputError `WPX_INVALID_WEAVE_CIDR`
+ * naming the first bad token; never anything else.
+ */
+export function parseWeaveCidr(value: string | undefined): WeaveCidrSpec {
+  if (value === undefined) return { kind: 'absent' };
+  const tokens = value.split(/\s+/).filter((t) => t !== '');
+  if (tokens.length === 0) return { kind: 'requests', requests: [{ kind: 'allocate', text: '' }] };
+  if (tokens.length === 1 && tokens[0] === 'none') return { kind: 'none' };
+  return { kind: 'requests', requests: tokens.map(parseToken) };
+}
+
+function parseToken(token: string): WeaveCidrRequest {
+  if (token === 'none') throw invalid(token, 'none cannot be combined with other addresses');
+  if (token === 'net:default') return { kind: 'allocate', text: token };
+  if (token.startsWith('net:')) return parseSubnet(token);
+  const cidr = token.startsWith('ip:') ? token.slice(3) : token;
+  const { address, prefixLength } = parseCanonicalCidr(token, cidr);
+  return { kind: 'claim', address, prefixLength, text: token };
+}
+
+function parseSubnet(token: string): WeaveCidrRequest {
+  const { address, prefixLength } = parseCanonicalCidr(token, token.slice(4));
+  const network = ipaddr.IPv4.networkAddressFromCIDR(formatCidr(address, prefixLength)).toString();
+  if (network !== address) {
+    throw invalid(token, `a subnet must be given by its network address, ${formatCidr(network, prefixLength)}`);
+  }
+  return { kind: 'allocate', subnet: formatCidr(address, prefixLength), text: token };
+}
+
+function parseCanonicalCidr(token: string, cidr: string): { address: string; prefixLength: number } {
+  const match = CANONICAL_CIDR.exec(cidr);
+  if (match) return { address: match[1], prefixLength: Number(match[2]) };
+  throw invalid(token, explain(cidr));
+}
+
+// Finds the most helpful reason a CIDR-looking text was refused; the regexp alone only says no.
+function explain(cidr: string): string {
+  const slash = cidr.indexOf('/');
+  if (slash < 0) {
+    return /^[0-9.]+$/.test(cidr) ? 'an address needs a prefix length, e.g. /24' : FORMS;
+  }
+  const address = cidr.slice(0, slash);
+  if (!new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`).test(address)) {
+    return /^[0-9.]+$/.test(address) ? `"${address}" is not a canonical IPv4 address` : FORMS;
+  }
+  return 'the prefix length must be a number from 0 to 32';
+}
+
+function invalid(token: string, reason: string): InvalidInputError {
+  return new InvalidInputError('WPX_INVALID_WEAVE_CIDR', `invalid WEAVE_CIDR "${token}": ${reason}`);
+}
