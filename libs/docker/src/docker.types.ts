@@ -4,7 +4,7 @@ export interface ContainerInspect {
   Name: string;
   Image: string;
   HostsPath?: string;
-  State: { Running: boolean; Pid: number; Status: string; Restarting?: boolean; StartedAt?: string };
+  State: { Running: boolean; Pid: number; Status: string; Restarting?: boolean; StartedAt?: string; FinishedAt?: string };
   Config: {
     Hostname?: string;
     Domainname?: string;

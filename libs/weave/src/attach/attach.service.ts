@@ -61,6 +61,15 @@ export class AttachService {
     return { ...base, state: 'attached', addresses };
   }
 
+  /** Whether the container is ours (an unparseable WEAVE_CIDR counts: it is ours, but broken). */
+  isOurs(c: ContainerInspect): boolean {
+    try {
+      return isOursAtRuntime(c, this.options.withIpam, this.options.weavewaitDir).ours;
+    } catch {
+      return true;
+    }
+  }
+
   /** The container is gone for good: its addresses go back to the pool. */
   async release(containerId: string): Promise<void> {
     this.book.forget(containerId);

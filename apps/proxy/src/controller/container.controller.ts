@@ -1,0 +1,88 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { isDomainError } from '@app/common';
+import { DockerClient } from '@app/docker';
+import { PROXY_CONFIG } from '../config/config.tokens';
+import { ProxyConfig } from '../config/proxy.config';
+import { ContainerAttacher } from '../gateway/interceptors/container.attacher';
+import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { ContainerReconciler } from './container.reconciler';
+import { EventWatcher } from './event.watcher';
+import { WorkQueue } from './work.queue';
+
+/**
+ * Keeps every container attached whatever restarted it. Triggers only enqueue container ids: the
+ * event stream, a full resync at start and after every reconnect, and a periodic resync. The
+ * start interceptor waits on the same queue, so there is one attach path.
+ */
+@Injectable()
+export class ContainerController implements ContainerAttacher, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly queue: WorkQueue;
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private timer?: NodeJS.Timeout;
+  lastResync?: Date;
+  eventsReceived = 0;
+  reconnects = 0;
+
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly reconciler: ContainerReconciler,
+    @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ component: 'controller' });
+    this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, {
+      workers: 4,
+      baseDelayMs: 200,
+      maxDelayMs: 30_000,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const watcher = new EventWatcher(this.docker, {
+      onContainer: (id) => this.queue.add(id),
+      onConnected: () => void this.resync(),
+      onReconnect: () => this.reconnects++,
+      onEvent: () => this.eventsReceived++,
+    }, this.log);
+    void watcher.run(this.abort.signal);
+    this.timer = setInterval(() => void this.resync(), this.config.resyncIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    clearInterval(this.timer);
+    await this.queue.stop();
+  }
+
+  /** Resolves once the container's reconcile succeeded; rejects with the reason it did not. */
+  async attached(containerId: string): Promise<void> {
+    const outcome = await this.queue.addAndWait(containerId);
+    if (!outcome.ok) throw outcome.error;
+  }
+
+  async resync(): Promise<void> {
+    try {
+      const live = await this.docker.listContainers(true);
+      const ids = new Set(live.map((c) => c.Id));
+      for (const id of this.reconciler.statuses.ids()) ids.add(id); // gone ones get released
+      for (const id of ids) this.queue.add(id);
+      this.lastResync = new Date();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'resync failed');
+    }
+  }
+
+  private async process(id: string): Promise<void> {
+    const started = Date.now();
+    try {
+      const result = await this.reconciler.reconcile(id);
+      if (result.requeueAfterMs !== undefined) this.queue.addAfter(id, result.requeueAfterMs);
+      this.log.debug({ container: id, ms: Date.now() - started }, 'reconciled');
+    } catch (err) {
+      this.log.warn({ container: id, err: isDomainError(err) ? err.message : err }, 'reconcile failed');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isDomainError } from '@app/common';
+import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
+import { AttachOutcome, AttachService, formatCidr } from '@app/weave';
+import { PROXY_CONFIG } from '../config/config.tokens';
+import { ProxyConfig } from '../config/proxy.config';
+import { ContainerStatus, ContainerStatusStore, Phase } from './container.status';
+
+/** What a reconcile asks of the queue besides success or failure. */
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => number;
+
+/**
+ * Level-triggered and idempotent: reads the container as it is now, derives what it should have,
+ * converges, returns. It never knows or asks which event woke it. A running container that is ours
+ * gets attached; a stopped one keeps its addresses for the release grace period (so a restart
+ * keeps them), then releases them; a destroyed one releases them at once.
+ */
+@Injectable()
+export class ContainerReconciler {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly attach: AttachService,
+    readonly statuses: ContainerStatusStore,
+    @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  async reconcile(id: string): Promise<ReconcileResult> {
+    const c = await this.inspect(id);
+    if (!c) return this.gone(id);
+    if (!c.State.Running || !c.State.Pid) return this.stopped(c);
+    try {
+      this.record(c, await this.attach.attachInspected(c));
+      return {};
+    } catch (err) {
+      this.fail(c, err);
+      if (isDomainError(err) && err.terminal) await this.docker.kill(c.Id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async inspect(id: string): Promise<ContainerInspect | undefined> {
+    try {
+      return await this.docker.inspectContainer(id);
+    } catch (err) {
+      if (err instanceof DockerApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async gone(id: string): Promise<ReconcileResult> {
+    await this.attach.release(id);
+    this.statuses.delete(id);
+    return {};
+  }
+
+  private async stopped(c: ContainerInspect): Promise<ReconcileResult> {
+    const ours = this.attach.isOurs(c);
+    const finished = Date.parse(c.State.FinishedAt ?? '') || this.now();
+    const remaining = finished + this.config.releaseGraceSeconds * 1000 - this.now();
+    if (ours && remaining > 0) {
+      this.put(c, true, 'stopped', this.statuses.get(c.Id)?.addresses ?? []);
+      return { requeueAfterMs: remaining };
+    }
+    await this.attach.release(c.Id);
+    this.put(c, ours, ours ? 'stopped' : 'not-ours', []);
+    return {};
+  }
+
+  private record(c: ContainerInspect, outcome: AttachOutcome): void {
+    if (outcome.state === 'attached') {
+      const addrs = outcome.addresses.map((a) => formatCidr(a.address, a.prefixLength));
+      this.put(c, true, 'attached', addrs);
+    } else {
+      this.put(c, outcome.state === 'not-running', outcome.state === 'not-ours' ? 'not-ours' : 'waiting', []);
+    }
+  }
+
+  private fail(c: ContainerInspect, err: unknown): void {
+    const prev = this.statuses.get(c.Id);
+    this.put(c, true, 'failed', prev?.addresses ?? [], isDomainError(err) ? err.message : String(err));
+  }
+
+  private put(c: ContainerInspect, ours: boolean, phase: Phase, addresses: string[], lastError?: string): void {
+    const status: ContainerStatus = {
+      id: c.Id,
+      name: c.Name.replace(/^\//, ''),
+      ours,
+      phase,
+      addresses,
+      hostname: c.Config.Hostname,
+      lastError,
+      lastReconcile: new Date(this.now()).toISOString(),
+    };
+    this.statuses.set(status);
+  }
+}

@@ -1,0 +1,44 @@
+export type Phase = 'attached' | 'waiting' | 'failed' | 'stopped' | 'not-ours';
+
+/** What the controller last saw and did for one container (served at /_weave/containers). */
+export interface ContainerStatus {
+  id: string;
+  name: string;
+  ours: boolean;
+  phase: Phase;
+  addresses: string[];
+  hostname?: string;
+  lastError?: string;
+  lastReconcile: string;
+}
+
+/** The controller's view of every container it has reconciled; nothing here is durable. */
+export class ContainerStatusStore {
+  private readonly byId = new Map<string, ContainerStatus>();
+
+  set(status: ContainerStatus): void {
+    this.byId.set(status.id, status);
+  }
+
+  get(id: string): ContainerStatus | undefined {
+    return this.byId.get(id);
+  }
+
+  delete(id: string): void {
+    this.byId.delete(id);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  list(): ContainerStatus[] {
+    return [...this.byId.values()];
+  }
+
+  countByPhase(): Record<Phase, number> {
+    const counts: Record<Phase, number> = { attached: 0, waiting: 0, failed: 0, stopped: 0, 'not-ours': 0 };
+    for (const s of this.byId.values()) counts[s.phase]++;
+    return counts;
+  }
+}

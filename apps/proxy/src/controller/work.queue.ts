@@ -1,0 +1,127 @@
+/** What one processing of a key ended with. */
+export type Outcome = { ok: true } | { ok: false; error: unknown; terminal: boolean };
+
+export interface WorkQueueOptions {
+  workers: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+type Waiter = (outcome: Outcome) => void;
+
+/**
+ * A controller work queue (after controller-runtime): keys are de-duplicated while waiting, one
+ * key is never processed twice at once (a key added while it runs is processed again after),
+ * failures are retried with capped exponential backoff, terminal failures are not. Callers can
+ * wait for the outcome of the next processing of a key.
+ */
+export class WorkQueue {
+  private readonly pending = new Set<string>();
+  private readonly order: string[] = [];
+  private readonly running = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private active = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly process: (key: string) => Promise<void>,
+    private readonly isTerminal: (err: unknown) => boolean,
+    private readonly options: WorkQueueOptions,
+  ) {}
+
+  get depth(): number {
+    return this.pending.size + this.timers.size;
+  }
+
+  add(key: string): void {
+    if (this.stopped) return;
+    this.clearTimer(key);
+    if (this.running.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.pending.has(key)) return;
+    this.pending.add(key);
+    this.order.push(key);
+    this.pump();
+  }
+
+  addAfter(key: string, delayMs: number): void {
+    if (this.stopped || this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** Adds the key and resolves with the outcome of its next processing. */
+  addAndWait(key: string): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const list = this.waiters.get(key) ?? [];
+      list.push(resolve);
+      this.waiters.set(key, list);
+      if (this.running.has(key)) this.dirty.add(key);
+      else this.add(key);
+    });
+  }
+
+  /** Stops taking work and resolves when what is running has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    while (this.active > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active < this.options.workers && this.order.length) {
+      const key = this.order.shift() as string;
+      this.pending.delete(key);
+      this.running.add(key);
+      this.active++;
+      void this.run(key);
+    }
+  }
+
+  private async run(key: string): Promise<void> {
+    // Waiters registered before this run started get this run's outcome.
+    const waiters = this.waiters.get(key) ?? [];
+    this.waiters.delete(key);
+    const outcome = await this.process(key).then(
+      (): Outcome => ({ ok: true }),
+      (error: unknown): Outcome => ({ ok: false, error, terminal: this.isTerminal(error) }),
+    );
+    this.active--;
+    this.running.delete(key);
+    for (const w of waiters) w(outcome);
+    this.afterRun(key, outcome);
+    this.pump();
+  }
+
+  private afterRun(key: string, outcome: Outcome): void {
+    if (this.dirty.delete(key)) {
+      this.add(key);
+      return;
+    }
+    if (outcome.ok || outcome.terminal) {
+      this.failures.delete(key);
+      return;
+    }
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    this.addAfter(key, Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (n - 1)));
+  }
+
+  private clearTimer(key: string): void {
+    const t = this.timers.get(key);
+    if (t) {
+      clearTimeout(t);
+      this.timers.delete(key);
+    }
+  }
+}
