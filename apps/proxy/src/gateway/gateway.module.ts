@@ -3,8 +3,11 @@ import { ControllerModule } from '../controller/controller.module';
 import { GatewayService } from './gateway.service';
 import { CreateInterceptor } from './interceptors/create.interceptor';
 import { ExecInterceptor } from './interceptors/exec.interceptor';
+import { InspectInterceptor } from './interceptors/inspect.interceptor';
 import { StartInterceptor } from './interceptors/start.interceptor';
-import { INTERCEPTORS } from './route.table';
+import { INTERCEPTORS, Interceptor } from './route.table';
+import { PROXY_CONFIG } from '../config/config.tokens';
+import { ProxyConfig } from '../config/proxy.config';
 
 @Module({
   imports: [ControllerModule],
@@ -13,10 +16,12 @@ import { INTERCEPTORS } from './route.table';
     CreateInterceptor,
     StartInterceptor,
     ExecInterceptor,
+    InspectInterceptor,
     {
       provide: INTERCEPTORS,
-      useFactory: (...interceptors: unknown[]) => interceptors,
-      inject: [CreateInterceptor, StartInterceptor, ExecInterceptor],
+      useFactory: (config: ProxyConfig, ...interceptors: Interceptor[]) =>
+        interceptors.filter((i) => config.rewriteInspect || !(i instanceof InspectInterceptor)),
+      inject: [PROXY_CONFIG, CreateInterceptor, StartInterceptor, ExecInterceptor, InspectInterceptor],
     },
   ],
   exports: [GatewayService],

@@ -8,9 +8,18 @@ import { InterfaceAddress } from '../network/network.driver';
  * what it holds) and all-or-nothing (a later failing request releases what this call took).
  */
 export interface AddressAllocator {
-  acquire(owner: string, requests: WeaveCidrRequest[], meta: { name?: string }): Promise<InterfaceAddress[]>;
+  acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]>;
   /** Releases everything the owner holds (a destroyed container). */
   release(owner: string): Promise<void>;
+}
+
+export interface AcquireMeta {
+  name?: string;
+  /**
+   * Addresses already on the container's ethwe. An allocation prefers one of these that fits, so
+   * a container keeps its address across a proxy restart even if the store lost its lease.
+   */
+  current?: InterfaceAddress[];
 }
 
 export const ADDRESS_ALLOCATOR = Symbol('ADDRESS_ALLOCATOR');

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
 import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
 import { isOursAtRuntime } from '../selection/container-selection';
-import { InterfaceAddress, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
+import { InterfaceAddress, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
 import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
 import { AddressBook } from './address.book';
@@ -48,9 +48,11 @@ export class AttachService {
       selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
     await this.refuseConflicts(c.Id, requests);
     const held = this.book.addressesOf(c.Id).length > 0;
-    const addresses = await this.allocator.acquire(c.Id, requests, { name });
+    const state = await this.converger.read(name, c.State.Pid);
+    const current = state.ethwe?.addresses ?? [];
+    const addresses = await this.allocator.acquire(c.Id, requests, { name, current });
     try {
-      await this.converger.converge(name, c.State.Pid, addresses);
+      await this.converger.converge(name, c.State.Pid, addresses, state);
       if (this.options.rewriteHosts && c.HostsPath) await this.rewriteHosts(c, addresses);
     } catch (err) {
       // A first attach that failed leaves nothing allocated; a re-attach keeps what it had.
@@ -59,6 +61,12 @@ export class AttachService {
     }
     this.book.record(base, addresses);
     return { ...base, state: 'attached', addresses };
+  }
+
+  /** ethwe of a running container as it is now (undefined when it has none). */
+  async weaveInterface(c: ContainerInspect): Promise<NetnsState['ethwe']> {
+    if (!c.State.Running || !c.State.Pid) return undefined;
+    return (await this.converger.read(c.Name, c.State.Pid)).ethwe;
   }
 
   /** Whether the container is ours (an unparseable WEAVE_CIDR counts: it is ours, but broken). */

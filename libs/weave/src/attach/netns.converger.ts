@@ -25,9 +25,15 @@ export class NetnsConverger {
     return this.bridge;
   }
 
-  async converge(name: string, pid: number, desired: InterfaceAddress[]): Promise<void> {
+  /** The namespace as it is now. */
+  read(name: string, pid: number): Promise<NetnsState> {
+    return this.step(name, 'reading the container network', () => this.driver.inspectNetns(pid));
+  }
+
+  /** Converges to `desired`; `known` saves a read when the caller has just read the namespace. */
+  async converge(name: string, pid: number, desired: InterfaceAddress[], known?: NetnsState): Promise<void> {
     const step = <T>(what: string, fn: () => Promise<T>) => this.step(name, what, fn);
-    const state = await step('reading the container network', () => this.driver.inspectNetns(pid));
+    const state = known ?? (await this.read(name, pid));
     let renameFrom: string | undefined;
     if (!state.ethwe) {
       const { mtu } = await step('creating the weave bridge', () => this.ensureBridge());
