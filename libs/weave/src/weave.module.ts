@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, Module, ModuleMetadata, OnModuleInit, Provider } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, ModuleMetadata, OnModuleInit } from '@nestjs/common';
 import { ADDRESS_ALLOCATOR, ClaimOnlyAllocator } from './attach/address.allocator';
 import { AttachService } from './attach/attach.service';
 import { WEAVE_OPTIONS, WeaveOptions } from './attach/weave.options';
@@ -17,9 +17,12 @@ class BridgeInitializer implements OnModuleInit {
 }
 
 export interface WeaveModuleExtras {
-  /** Modules that export ADDRESS_ALLOCATOR (IPAM); without them only explicit claims work. */
   imports?: ModuleMetadata['imports'];
-  allocator?: Provider;
+  /**
+   * True when ADDRESS_ALLOCATOR comes from an imported or global module (the app's IPAM);
+   * otherwise only explicit claims work (ClaimOnlyAllocator).
+   */
+  externalAllocator?: boolean;
 }
 
 @Module({})
@@ -32,7 +35,7 @@ export class WeaveModule {
       providers: [
         { provide: WEAVE_OPTIONS, useValue: options },
         { provide: NETWORK_DRIVER, useFactory: () => new IprouteNetworkDriver(new SpawnCommandRunner()) },
-        extras.allocator ?? { provide: ADDRESS_ALLOCATOR, useClass: ClaimOnlyAllocator },
+        ...(extras.externalAllocator ? [] : [{ provide: ADDRESS_ALLOCATOR, useClass: ClaimOnlyAllocator }]),
         AttachService,
         BridgeInitializer,
       ],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { isDomainError } from '@app/common';
+import { DomainError, isDomainError } from '@app/common';
 import { DockerClient } from '@app/docker';
+import { AttachService } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerAttacher } from '../gateway/interceptors/container.attacher';
@@ -27,6 +28,7 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   constructor(
     private readonly docker: DockerClient,
     private readonly reconciler: ContainerReconciler,
+    private readonly attach: AttachService,
     @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
     @Inject(ROOT_LOGGER) root: Logger,
   ) {
@@ -60,6 +62,9 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   async attached(containerId: string): Promise<void> {
     const outcome = await this.queue.addAndWait(containerId);
     if (!outcome.ok) throw outcome.error;
+    // The run that served us may have found the container already stopped by an earlier failure.
+    const status = this.reconciler.statuses.get(containerId);
+    if (status?.phase === 'failed') throw new AttachReportedError(status.lastError ?? 'attach failed');
   }
 
   async resync(): Promise<void> {
@@ -67,6 +72,7 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
       const live = await this.docker.listContainers(true);
       const ids = new Set(live.map((c) => c.Id));
       for (const id of this.reconciler.statuses.ids()) ids.add(id); // gone ones get released
+      if (!this.lastResync) await this.attach.prune(new Set(live.map((c) => c.Id)));
       for (const id of ids) this.queue.add(id);
       this.lastResync = new Date();
     } catch (err) {
@@ -85,4 +91,9 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
       throw err;
     }
   }
+}
+
+/** A failure recorded by an earlier reconcile of the same container, reported to a waiting start. */
+class AttachReportedError extends DomainError {
+  readonly code = 'WPX_ATTACH_FAILED';
 }

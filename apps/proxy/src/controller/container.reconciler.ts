@@ -61,14 +61,17 @@ export class ContainerReconciler {
 
   private async stopped(c: ContainerInspect): Promise<ReconcileResult> {
     const ours = this.attach.isOurs(c);
+    const prev = this.statuses.get(c.Id);
     const finished = Date.parse(c.State.FinishedAt ?? '') || this.now();
     const remaining = finished + this.config.releaseGraceSeconds * 1000 - this.now();
+    // A container stopped because its attach failed keeps saying why.
+    const phase: Phase = !ours ? 'not-ours' : prev?.phase === 'failed' ? 'failed' : 'stopped';
     if (ours && remaining > 0) {
-      this.put(c, true, 'stopped', this.statuses.get(c.Id)?.addresses ?? []);
+      this.put(c, true, phase, prev?.addresses ?? [], prev?.lastError);
       return { requeueAfterMs: remaining };
     }
     await this.attach.release(c.Id);
-    this.put(c, ours, ours ? 'stopped' : 'not-ours', []);
+    this.put(c, ours, phase, [], phase === 'failed' ? prev?.lastError : undefined);
     return {};
   }
 

@@ -1,3 +1,5 @@
+import { DomainError } from '@app/common';
+
 /** What one processing of a key ended with. */
 export type Outcome = { ok: true } | { ok: false; error: unknown; terminal: boolean };
 
@@ -8,6 +10,18 @@ export interface WorkQueueOptions {
 }
 
 type Waiter = (outcome: Outcome) => void;
+
+/** The proxy is shutting down: the key was not processed. */
+export class ShutDownError extends DomainError {
+  readonly code = 'WPX_SHUTTING_DOWN';
+  override readonly status = 503;
+  override readonly terminal = true;
+  constructor() {
+    super('weave proxy is shutting down');
+  }
+}
+
+const SHUT_DOWN: Outcome = { ok: false, error: new ShutDownError(), terminal: true };
 
 /**
  * A controller work queue (after controller-runtime): keys are de-duplicated while waiting, one
@@ -61,6 +75,7 @@ export class WorkQueue {
 
   /** Adds the key and resolves with the outcome of its next processing. */
   addAndWait(key: string): Promise<Outcome> {
+    if (this.stopped) return Promise.resolve(SHUT_DOWN);
     return new Promise((resolve) => {
       const list = this.waiters.get(key) ?? [];
       list.push(resolve);
@@ -75,6 +90,11 @@ export class WorkQueue {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    // Waiters of keys that will not run now: a start waiting on them gets a clear answer.
+    for (const key of this.order) {
+      for (const w of this.waiters.get(key) ?? []) w(SHUT_DOWN);
+      this.waiters.delete(key);
+    }
     while (this.active > 0) await new Promise((r) => setTimeout(r, 10));
   }
 

@@ -11,6 +11,8 @@ export interface AddressAllocator {
   acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]>;
   /** Releases everything the owner holds (a destroyed container). */
   release(owner: string): Promise<void>;
+  /** Releases what owners that are not in `live` hold (containers removed while we were down). */
+  prune?(live: ReadonlySet<string>): Promise<void>;
 }
 
 export interface AcquireMeta {

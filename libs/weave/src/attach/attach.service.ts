@@ -47,26 +47,41 @@ export class AttachService {
     const requests: WeaveCidrRequest[] =
       selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
     await this.refuseConflicts(c.Id, requests);
-    const held = this.book.addressesOf(c.Id).length > 0;
     const state = await this.converger.read(name, c.State.Pid);
-    const current = state.ethwe?.addresses ?? [];
-    const addresses = await this.allocator.acquire(c.Id, requests, { name, current });
+    const addresses = await this.allocator.acquire(c.Id, requests, { name, current: state.ethwe?.addresses ?? [] });
+    await this.applyOrRollBack(c, state, addresses);
+    this.book.record(base, addresses);
+    return { ...base, state: 'attached', addresses };
+  }
+
+  /**
+   * Converges the namespace and /etc/hosts. On failure a first attach is undone completely (veth
+   * removed, addresses released); a container that already had ethwe keeps what it had.
+   */
+  private async applyOrRollBack(c: ContainerInspect, state: NetnsState, addresses: InterfaceAddress[]): Promise<void> {
+    const name = c.Name.replace(/^\//, '');
+    const fresh = !state.ethwe && this.book.addressesOf(c.Id).length === 0;
     try {
       await this.converger.converge(name, c.State.Pid, addresses, state);
       if (this.options.rewriteHosts && c.HostsPath) await this.rewriteHosts(c, addresses);
     } catch (err) {
-      // A first attach that failed leaves nothing allocated; a re-attach keeps what it had.
-      if (!held) await this.allocator.release(c.Id).catch(() => undefined);
+      if (fresh) {
+        await this.converger.remove(c.State.Pid).catch(() => undefined);
+        await this.allocator.release(c.Id).catch(() => undefined);
+      }
       throw err;
     }
-    this.book.record(base, addresses);
-    return { ...base, state: 'attached', addresses };
   }
 
   /** ethwe of a running container as it is now (undefined when it has none). */
   async weaveInterface(c: ContainerInspect): Promise<NetnsState['ethwe']> {
     if (!c.State.Running || !c.State.Pid) return undefined;
-    return (await this.converger.read(c.Name, c.State.Pid)).ethwe;
+    return (await this.converger.read(c.Name.replace(/^\//, ''), c.State.Pid)).ethwe;
+  }
+
+  /** Forgets and releases every owner that is not a live container (at start). */
+  async prune(live: ReadonlySet<string>): Promise<void> {
+    await this.allocator.prune?.(live);
   }
 
   /** Whether the container is ours (an unparseable WEAVE_CIDR counts: it is ours, but broken). */

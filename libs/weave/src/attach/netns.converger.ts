@@ -47,6 +47,11 @@ export class NetnsConverger {
     }
   }
 
+  /** Removes the veth pair of a namespace (undoing a first attach). */
+  remove(pid: number): Promise<void> {
+    return this.driver.deleteVeth(pid);
+  }
+
   private changes(state: NetnsState, desired: InterfaceAddress[], renameFrom?: string) {
     const current = state.ethwe?.addresses ?? [];
     return {

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as ipaddr from 'ipaddr.js';
+import { AllocationRequest, IpamAllocator } from '@app/ipam';
+import { AcquireMeta, AddressAllocator, InterfaceAddress, WeaveCidrRequest } from '@app/weave';
+import { PROXY_CONFIG } from '../config/config.tokens';
+import { ProxyConfig } from '../config/proxy.config';
+
+/**
+ * The weave lib's AddressAllocator port on top of IPAM. An allocation request is served from an
+ * address already on the container's ethwe when one fits (claimed for the same owner, which is
+ * idempotent), so a container keeps its address even if the store lost its lease.
+ */
+@Injectable()
+export class IpamAddressAllocator implements AddressAllocator {
+  constructor(
+    private readonly ipam: IpamAllocator,
+    @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
+  ) {}
+
+  async acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]> {
+    const leases = await this.ipam.allocateAll(owner, this.toIpam(requests, meta.current ?? []), { name: meta.name });
+    return leases.map((l) => ({ address: l.address, prefixLength: l.prefixLength }));
+  }
+
+  async release(owner: string): Promise<void> {
+    await this.ipam.release(owner);
+  }
+
+  async prune(live: ReadonlySet<string>): Promise<void> {
+    await this.ipam.prune(live);
+  }
+
+  private toIpam(requests: WeaveCidrRequest[], current: InterfaceAddress[]): AllocationRequest[] {
+    const unused = [...current];
+    const take = (subnet: string) => {
+      const i = unused.findIndex((a) => inSubnet(a.address, subnet));
+      return i < 0 ? undefined : unused.splice(i, 1)[0];
+    };
+    // Explicit claims first take their own addresses out of the candidates.
+    for (const r of requests) if (r.kind === 'claim') take(`${r.address}/32`);
+    return requests.map((r): AllocationRequest => {
+      if (r.kind === 'claim') return { type: 'ip', address: r.address, prefixLength: r.prefixLength };
+      const subnet = r.subnet ?? this.config.iprange;
+      const have = take(subnet);
+      const prefixLength = Number(subnet.split('/')[1]);
+      return have && have.prefixLength === prefixLength
+        ? { type: 'ip', address: have.address, prefixLength }
+        : { type: 'net', subnet: r.subnet };
+    });
+  }
+}
+
+function inSubnet(address: string, cidr: string): boolean {
+  try {
+    return ipaddr.parse(address).match(ipaddr.parseCIDR(cidr));
+  } catch {
+    return false;
+  }
+}

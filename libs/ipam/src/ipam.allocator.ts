@@ -1,0 +1,165 @@
+import { checkClaim, isAllocationIn, subnetInRange } from './address.rules';
+import { AllocateOptions, AllocationRequest, ClaimOptions, IpamUsage } from './allocation.request';
+import { IpamConflictError } from './errors';
+import { Ipv4Subnet } from './ipv4.subnet';
+import { Lease, LeaseKind } from './lease';
+import { LeaseStore } from './lease.store';
+import { RoundRobinPicker } from './round-robin.picker';
+
+export interface IpamAllocatorOptions {
+  /** Canonical IPv4 CIDR every managed address lies in. */
+  readonly range: string;
+  /** Recorded on leases; `release` and `prune` only touch this host's leases. */
+  readonly hostId: string;
+  /** The clock, replaceable in tests. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Hands out addresses of the range to containers. Holds logic only: uniqueness comes from the
+ * store's atomic `reserve`, so any number of allocators (processes, hosts) may share one store.
+ */
+export class IpamAllocator {
+  private readonly range: Ipv4Subnet;
+  private readonly hostId: string;
+  private readonly now: () => Date;
+  private readonly picker: RoundRobinPicker;
+  private readonly pending = new Map<string, Promise<Lease>>();
+
+  constructor(
+    private readonly store: LeaseStore,
+    options: IpamAllocatorOptions,
+  ) {
+    this.range = Ipv4Subnet.parse(options.range);
+    this.hostId = options.hostId;
+    this.now = options.now ?? (() => new Date());
+    this.picker = new RoundRobinPicker(store);
+  }
+
+  /**
+   * An address of `subnet` (default: the whole range) for `owner`. Idempotent: if the owner already
+   * holds an allocated lease of that subnet, that lease is returned unchanged. Otherwise the next
+   * free host address after the subnet's round-robin cursor is reserved.
+   * Throws `InvalidInputError` for a malformed subnet or one outside the range, and
+   * `IpamExhaustedError` ("no free address in <subnet>") when every host address is held.
+   */
+  async allocate(owner: string, options: AllocateOptions = {}): Promise<Lease> {
+    const subnet = this.subnetFor(options.subnet);
+    return this.once(`${owner} ${subnet.cidr}`, async () => {
+      const held = (await this.store.findByOwner(owner)).find((l) => isAllocationIn(l, subnet.cidr));
+      const { prefixLength, cidr } = subnet;
+      const make = (address: string) =>
+        this.lease({ owner, address, prefixLength, subnet: cidr, kind: 'allocated', name: options.name });
+      return held ?? this.picker.reserveNext(subnet, make);
+    });
+  }
+
+  /**
+   * Reserves exactly `address` for `owner` if it lies inside the range; holding it already is fine.
+   * An address outside the range is not managed here: the returned lease has kind `external` and
+   * is not stored (the caller checks such addresses for conflicts itself).
+   * Throws `IpamConflictError` (409, names the holder) if another container holds it.
+   */
+  async claim(owner: string, address: string, prefixLength: number, options: ClaimOptions = {}): Promise<Lease> {
+    const value = checkClaim(address, prefixLength);
+    const kind: LeaseKind = this.range.contains(value) ? 'claimed' : 'external';
+    const subnet = Ipv4Subnet.containing(value, prefixLength).cidr;
+    const lease = this.lease({ owner, address, prefixLength, subnet, kind, name: options.name });
+    if (kind === 'external') return lease;
+    const result = await this.store.reserve(lease, false);
+    if (result.reserved) return result.lease;
+    if (result.holder.owner === owner) return result.holder;
+    throw new IpamConflictError(address, result.holder.owner, result.holder.name);
+  }
+
+  /**
+   * Takes every request in order and returns the leases. If one fails, the leases this call took
+   * are released again (those the owner held before the call stay) and the error is rethrown.
+   * Subnets are validated before anything is reserved.
+   */
+  async allocateAll(
+    owner: string,
+    requests: readonly AllocationRequest[],
+    options: ClaimOptions = {},
+  ): Promise<Lease[]> {
+    requests.forEach((request) => this.validate(request));
+    const before = new Set((await this.store.findByOwner(owner)).map((lease) => lease.address));
+    const taken: Lease[] = [];
+    try {
+      for (const request of requests) taken.push(await this.take(owner, request, options.name));
+      return taken;
+    } catch (err) {
+      await this.rollback(taken.filter((lease) => lease.kind !== 'external' && !before.has(lease.address)));
+      throw err;
+    }
+  }
+
+  /** Releases and returns this host's leases of `owner`. */
+  async release(owner: string): Promise<Lease[]> {
+    return this.store.releaseOwner(owner, this.hostId);
+  }
+
+  /** Every lease `owner` holds, on any host. */
+  async leasesOf(owner: string): Promise<Lease[]> {
+    return this.store.findByOwner(owner);
+  }
+
+  /** Every lease in the store, ordered by address. */
+  async list(): Promise<Lease[]> {
+    return this.store.list();
+  }
+
+  async usage(): Promise<IpamUsage> {
+    const used = (await this.store.list(this.range.hostSpan())).length;
+    const size = this.range.hostCount;
+    return { range: this.range.cidr, size, used, free: Math.max(0, size - used) };
+  }
+
+  /** Releases this host's leases whose owner is not in `liveOwners`; returns them. */
+  async prune(liveOwners: ReadonlySet<string>): Promise<Lease[]> {
+    const stale = (await this.store.list()).filter((l) => l.host === this.hostId && !liveOwners.has(l.owner));
+    const released: Lease[] = [];
+    for (const lease of stale) if (await this.store.release(lease)) released.push(lease);
+    return released;
+  }
+
+  /** Resolves when the store answers; rejects with `IpamStoreUnavailableError` otherwise. */
+  async ping(): Promise<void> {
+    return this.store.ping();
+  }
+
+  // Concurrent calls for one owner and subnet share one outcome, keeping `allocate` idempotent
+  // within this process even before the first call has stored its lease.
+  private once(key: string, work: () => Promise<Lease>): Promise<Lease> {
+    const pending = this.pending.get(key);
+    if (pending) return pending;
+    const outcome = work().finally(() => this.pending.delete(key));
+    this.pending.set(key, outcome);
+    return outcome;
+  }
+
+  private take(owner: string, request: AllocationRequest, name?: string): Promise<Lease> {
+    if (request.type === 'net') return this.allocate(owner, { subnet: request.subnet, name });
+    return this.claim(owner, request.address, request.prefixLength, { name });
+  }
+
+  private validate(request: AllocationRequest): void {
+    if (request.type === 'net') this.subnetFor(request.subnet);
+    else checkClaim(request.address, request.prefixLength);
+  }
+
+  // Best effort: the original error matters more than a failed rollback (the store is likely down).
+  private async rollback(leases: Lease[]): Promise<void> {
+    for (const lease of leases) await this.store.release(lease).catch(() => false);
+  }
+
+  private subnetFor(cidr: string | undefined): Ipv4Subnet {
+    return cidr === undefined ? this.range : subnetInRange(this.range, cidr);
+  }
+
+  private lease(fields: Omit<Lease, 'host' | 'since'>): Lease {
+    const { name, ...rest } = fields;
+    const lease: Lease = { ...rest, host: this.hostId, since: this.now().toISOString() };
+    return name === undefined ? lease : { ...lease, name };
+  }
+}

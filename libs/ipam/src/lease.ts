@@ -1,0 +1,24 @@
+/**
+ * How a lease came to be: `allocated` by the allocator from a subnet, `claimed` as an exact address
+ * inside the range (`ip:10.32.1.1/12`), or `external`: an explicit address outside the range, which
+ * the allocator does not own and never stores (the caller checks those on the bridge itself).
+ */
+export type LeaseKind = 'allocated' | 'claimed' | 'external';
+
+/** One address held by one container. An address is held by at most one lease at a time. */
+export interface Lease {
+  /** Dotted quad, e.g. 10.32.0.1. */
+  readonly address: string;
+  readonly prefixLength: number;
+  /** CIDR the address was taken from: the range itself for default allocations, else the net: subnet. */
+  readonly subnet: string;
+  /** Container id. */
+  readonly owner: string;
+  /** Container name, informational only (admin listing, conflict messages). */
+  readonly name?: string;
+  /** Host id of the proxy that reserved it; only that host releases it. */
+  readonly host: string;
+  /** ISO 8601 time of the reservation. */
+  readonly since: string;
+  readonly kind: LeaseKind;
+}

@@ -1,0 +1,78 @@
+// Issue 2, acceptance 2: `docker run`, `docker logs -f` following a running container, and
+// `docker events` showing a start while it runs; plus a 300-character container name.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { describeResult, docker, dockerOk, exited, spawnDocker, waitForOutput } from '../support/docker.cli';
+import { removeRunContainers, uniqueName } from '../support/names';
+import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { sleep } from '../support/wait';
+
+describe('gateway: run, logs -f, events', () => {
+  let proxy: ProxyHandle;
+  before(async () => {
+    proxy = await startProxy();
+  });
+  after(async () => {
+    await removeRunContainers();
+    await proxy?.stop();
+  });
+
+  test('docker run --rm busybox:local echo hi prints hi', async () => {
+    const args = ['run', '--rm', '--name', uniqueName('hi'), 'busybox:local', 'echo', 'hi'];
+    const r = await docker(args, { timeoutMs: 30_000 });
+    assert.equal(r.code, 0, describeResult(args, r));
+    assert.equal(r.stdout.toString(), 'hi\n');
+  });
+
+  test('docker logs -f follows the output and ends when the container stops', async () => {
+    const name = uniqueName('logs');
+    await dockerOk(['run', '-d', '--name', name, 'busybox:local', 'sh', '-c', 'echo one; sleep 2; echo two']);
+    const logs = spawnDocker(['logs', '-f', name]);
+    const started = Date.now();
+    await waitForOutput(logs, /one\n/, 10_000);
+    const firstLineAfter = Date.now() - started;
+    let out = '';
+    logs.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await exited(logs, 15_000);
+    const endedAfter = Date.now() - started;
+    assert.equal(code, 0);
+    assert.equal(out, 'two\n', 'the second line arrives while following');
+    // Streamed, not buffered: "one" came well before the stream ended with the container.
+    assert.ok(endedAfter - firstLineAfter > 1_000, `one at ${firstLineAfter} ms, end at ${endedAfter} ms`);
+  });
+
+  test('docker events shows a container start while it runs', async () => {
+    const name = uniqueName('events');
+    await dockerOk(['create', '--name', name, 'busybox:local', 'true']);
+    const events = spawnDocker([
+      'events',
+      '--filter', 'type=container',
+      '--filter', 'event=start',
+      '--filter', `container=${name}`,
+      '--format', '{{.Action}} {{.Actor.Attributes.name}}',
+    ]);
+    try {
+      // No --since: the event must arrive live, so give the CLI a moment to subscribe.
+      await sleep(1_000);
+      assert.equal(events.exitCode, null, 'docker events is still running');
+      await dockerOk(['start', name]);
+      const out = await waitForOutput(events, new RegExp(`start ${name}\\n`), 10_000);
+      assert.equal(out, `start ${name}\n`);
+    } finally {
+      events.kill('SIGINT');
+      await exited(events).catch(() => events.kill('SIGKILL'));
+    }
+  });
+
+  test('a 300-character container name works', async () => {
+    const name = uniqueName('long').padEnd(300, 'x');
+    assert.equal(name.length, 300);
+    const r = await docker(['run', '--name', name, 'busybox:local', 'echo', 'long'], { timeoutMs: 30_000 });
+    assert.equal(r.code, 0, describeResult(['run', '--name', '<300 chars>'], r));
+    assert.equal(r.stdout.toString(), 'long\n');
+    assert.equal((await dockerOk(['inspect', '--format', '{{.Name}}', name])).trim(), `/${name}`);
+    await dockerOk(['rm', name]);
+    const gone = await docker(['inspect', name]);
+    assert.notEqual(gone.code, 0, 'removed');
+  });
+});

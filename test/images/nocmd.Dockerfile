@@ -1,0 +1,3 @@
+# Neither ENTRYPOINT nor CMD: the legacy builder stores "Cmd": [] ("docker run" then needs a command).
+FROM busybox:local
+CMD []
