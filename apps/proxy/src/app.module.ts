@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DockerModule } from '@app/docker';
 import { WeaveModule, WeaveOptions } from '@app/weave';
 import { IpamAdapterModule } from './ipam/ipam-adapter.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
 import { PROXY_CONFIG } from './config/config.tokens';
 import { ProxyConfig } from './config/proxy.config';
@@ -31,6 +32,7 @@ export class AppModule {
       imports: [
         CoreModule.register(config, log),
         DockerModule.register({ host: config.dockerHost }),
+        MetricsModule,
         IpamAdapterModule.register(config),
         WeaveModule.register(weaveOptions(config), { externalAllocator: true }),
         AdminModule,

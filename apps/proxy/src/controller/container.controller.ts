@@ -6,6 +6,7 @@ import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerAttacher } from '../gateway/interceptors/container.attacher';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { ContainerReconciler } from './container.reconciler';
 import { EventWatcher } from './event.watcher';
 import { WorkQueue } from './work.queue';
@@ -31,6 +32,7 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     private readonly attach: AttachService,
     @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
     @Inject(ROOT_LOGGER) root: Logger,
+    private readonly metrics: MetricsService,
   ) {
     this.log = root.child({ component: 'controller' });
     this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, {
@@ -41,11 +43,20 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   }
 
   onApplicationBootstrap(): void {
+    this.metrics.gauge('weave_proxy_queue_depth', 'Container ids waiting to be reconciled', [], async () => [
+      [{}, this.queue.depth],
+    ]);
     const watcher = new EventWatcher(this.docker, {
       onContainer: (id) => this.queue.add(id),
       onConnected: () => void this.resync(),
-      onReconnect: () => this.reconnects++,
-      onEvent: () => this.eventsReceived++,
+      onReconnect: () => {
+        this.reconnects++;
+        this.metrics.reconnects.inc();
+      },
+      onEvent: () => {
+        this.eventsReceived++;
+        this.metrics.events.inc();
+      },
     }, this.log);
     void watcher.run(this.abort.signal);
     this.timer = setInterval(() => void this.resync(), this.config.resyncIntervalSeconds * 1000);
@@ -81,14 +92,19 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   }
 
   private async process(id: string): Promise<void> {
-    const started = Date.now();
+    const end = this.metrics.reconcileDuration.startTimer({ controller: 'container' });
+    const count = (result: string) => this.metrics.reconciles.inc({ controller: 'container', result });
     try {
       const result = await this.reconciler.reconcile(id);
       if (result.requeueAfterMs !== undefined) this.queue.addAfter(id, result.requeueAfterMs);
-      this.log.debug({ container: id, ms: Date.now() - started }, 'reconciled');
+      count(result.requeueAfterMs !== undefined ? 'requeue' : 'success');
+      this.log.debug({ container: id }, 'reconciled');
     } catch (err) {
+      count('error');
       this.log.warn({ container: id, err: isDomainError(err) ? err.message : err }, 'reconcile failed');
       throw err;
+    } finally {
+      end();
     }
   }
 }

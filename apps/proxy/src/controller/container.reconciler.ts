@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isDomainError } from '@app/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
 import { AttachOutcome, AttachService, formatCidr } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { ContainerStatus, ContainerStatusStore, Phase } from './container.status';
 
 /** What a reconcile asks of the queue besides success or failure. */
@@ -28,6 +29,7 @@ export class ContainerReconciler {
     readonly statuses: ContainerStatusStore,
     @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
     @Inject(CLOCK) private readonly now: Clock,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async reconcile(id: string): Promise<ReconcileResult> {
@@ -35,7 +37,10 @@ export class ContainerReconciler {
     if (!c) return this.gone(id);
     if (!c.State.Running || !c.State.Pid) return this.stopped(c);
     try {
-      this.record(c, await this.attach.attachInspected(c));
+      const end = this.metrics?.attachDuration.startTimer();
+      const outcome = await this.attach.attachInspected(c);
+      if (outcome.state === 'attached') end?.();
+      this.record(c, outcome);
       return {};
     } catch (err) {
       this.fail(c, err);

@@ -3,6 +3,7 @@ import { Duplex } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DockerClient } from '@app/docker';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { MetricsService, methodLabel, routeClass, statusClass } from '../metrics/metrics.service';
 import { replyError } from './docker-error.reply';
 import { PassThroughProxy } from './pass-through.proxy';
 import { INTERCEPTORS, Interceptor, RouteTable } from './route.table';
@@ -23,9 +24,19 @@ export class GatewayService implements OnApplicationShutdown {
     docker: DockerClient,
     @Inject(INTERCEPTORS) interceptors: Interceptor[],
     @Inject(ROOT_LOGGER) root: Logger,
+    private readonly metrics: MetricsService,
   ) {
-    this.proxy = new PassThroughProxy(docker);
-    this.relay = new UpgradeRelay(docker);
+    const meter = {
+      toDocker: (n: number) => metrics.bytes.inc({ direction: 'to_docker' }, n),
+      toClient: (n: number) => metrics.bytes.inc({ direction: 'to_client' }, n),
+      upstreamError: () => metrics.upstreamErrors.inc(),
+    };
+    this.proxy = new PassThroughProxy(docker, meter);
+    this.relay = new UpgradeRelay(docker, {
+      ...meter,
+      opened: () => metrics.hijackedOpen.inc(),
+      closed: () => metrics.hijackedOpen.dec(),
+    });
     this.routes = new RouteTable(interceptors);
     this.log = root.child({ component: 'gateway' });
   }
@@ -36,6 +47,7 @@ export class GatewayService implements OnApplicationShutdown {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const match = this.routes.match(req.method, req.url);
+    this.measure(req, res, match?.interceptor.name);
     if (!match) {
       this.proxy.forward(req, res);
       return;
@@ -45,6 +57,15 @@ export class GatewayService implements OnApplicationShutdown {
     match.interceptor.intercept(ctx).catch((err: unknown) => {
       log.warn({ err }, 'intercepted request failed');
       replyError(res, err);
+    });
+  }
+
+  private measure(req: IncomingMessage, res: ServerResponse, intercepted?: string): void {
+    const route = routeClass(intercepted, req.method, req.url);
+    const end = this.metrics.requestDuration.startTimer({ route });
+    res.once('close', () => {
+      end();
+      this.metrics.requests.inc({ route, method: methodLabel(req.method), status: statusClass(res.statusCode) });
     });
   }
 

@@ -7,6 +7,15 @@ import { replyDockerError } from './docker-error.reply';
 /** Decides what happens with dockerd's answer to an intercepted request (e.g. hold a start). */
 export type ResponseHook = (upstream: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** Byte and error counts of the relay (metrics); no-ops by default. */
+export interface RelayMeter {
+  toDocker(bytes: number): void;
+  toClient(bytes: number): void;
+  upstreamError(): void;
+}
+
+export const NO_METER: RelayMeter = { toDocker: () => {}, toClient: () => {}, upstreamError: () => {} };
+
 export interface ForwardOptions {
   /** A replacement body (already rewritten JSON); the original request stream is then not used. */
   body?: Buffer;
@@ -26,7 +35,10 @@ export class PassThroughProxy {
   private readonly proxy: httpProxy;
   private readonly hooks = new WeakMap<IncomingMessage, ResponseHook>();
 
-  constructor(private readonly docker: DockerClient) {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly meter: RelayMeter = NO_METER,
+  ) {
     const { socketPath, host, port, tls } = docker.endpoint;
     const target = socketPath
       ? ({ socketPath } as unknown as httpProxy.ProxyTargetUrl)
@@ -57,6 +69,9 @@ export class PassThroughProxy {
     }
     if (options.onResponse) this.hooks.set(req, options.onResponse);
     this.proxy.web(req, res, { buffer }, (err) => this.onError(err, res));
+    // After web(): it has piped the body synchronously, so this listener cannot steal data.
+    if (options.body) this.meter.toDocker(options.body.length);
+    else req.on('data', (c: Buffer) => this.meter.toDocker(c.length));
   }
 
   close(): void {
@@ -65,11 +80,14 @@ export class PassThroughProxy {
 
   private onProxyRes(upstream: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     const hook = this.hooks.get(req);
-    if (!hook) return relayResponse(upstream, res);
-    Promise.resolve(hook(upstream, res)).catch((err) => this.onError(err as Error, res));
+    if (!hook) relayResponse(upstream, res);
+    else Promise.resolve(hook(upstream, res)).catch((err) => this.onError(err as Error, res));
+    // Only now: the relay or the hook has attached its consumer, so counting loses nothing.
+    upstream.on('data', (c: Buffer) => this.meter.toClient(c.length));
   }
 
   private onError(err: Error, res: ServerResponse): void {
+    this.meter.upstreamError();
     if (res.headersSent || res.destroyed) {
       res.destroy();
       return;

@@ -14,6 +14,8 @@ export interface InterceptContext {
 
 /** One intercepted Docker endpoint. Everything that matches no interceptor is passed through. */
 export interface Interceptor {
+  /** The route class in metrics (bounded). */
+  readonly name: string;
   readonly method: string;
   /** Matched against the path without the optional `/v1.NN` prefix and without the query. */
   readonly path: RegExp;

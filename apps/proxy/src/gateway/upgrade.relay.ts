@@ -4,6 +4,12 @@ import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import { DockerClient } from '@app/docker';
 import { writeSocketError } from './docker-error.reply';
+import { NO_METER, RelayMeter } from './pass-through.proxy';
+
+export interface StreamMeter extends RelayMeter {
+  opened(): void;
+  closed(): void;
+}
 
 /**
  * Hijacked streams (`docker run -i`, `attach`, `exec -i`): the client asks `Upgrade: tcp` and the
@@ -15,7 +21,10 @@ import { writeSocketError } from './docker-error.reply';
 export class UpgradeRelay {
   private readonly open = new Set<Duplex>();
 
-  constructor(private readonly docker: DockerClient) {}
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly meter: StreamMeter = { ...NO_METER, opened: () => {}, closed: () => {} },
+  ) {}
 
   get openStreams(): number {
     return this.open.size / 2;
@@ -31,10 +40,13 @@ export class UpgradeRelay {
       this.track(client, upstream);
       client.pipe(upstream);
       upstream.pipe(client);
+      client.on('data', (c: Buffer) => this.meter.toDocker(c.length));
+      upstream.on('data', (c: Buffer) => this.meter.toClient(c.length));
     };
     upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', onConnect);
     upstream.on('error', () => {
       if (!connected) {
+        this.meter.upstreamError();
         writeSocketError(client, 502, `Cannot connect to the Docker daemon at ${this.docker.endpoint.url}. Is the docker daemon running?`);
       }
       client.destroy();
@@ -48,6 +60,8 @@ export class UpgradeRelay {
   }
 
   private track(client: Duplex, upstream: Duplex): void {
+    this.meter.opened();
+    client.once('close', () => this.meter.closed());
     for (const s of [client, upstream]) {
       this.open.add(s);
       s.once('close', () => {

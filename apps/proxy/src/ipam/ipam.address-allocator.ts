@@ -4,6 +4,7 @@ import { AllocationRequest, IpamAllocator } from '@app/ipam';
 import { AcquireMeta, AddressAllocator, InterfaceAddress, WeaveCidrRequest } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { MetricsService } from '../metrics/metrics.service';
 
 /**
  * The weave lib's AddressAllocator port on top of IPAM. An allocation request is served from an
@@ -15,7 +16,17 @@ export class IpamAddressAllocator implements AddressAllocator {
   constructor(
     private readonly ipam: IpamAllocator,
     @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.gauge('weave_proxy_ipam_addresses', 'Addresses of the allocation range, total and used', ['range', 'state'], async () => {
+      const u = await this.ipam.usage().catch(() => undefined);
+      if (!u) return [];
+      return [
+        [{ range: u.range, state: 'total' }, u.size],
+        [{ range: u.range, state: 'used' }, u.used],
+      ];
+    });
+  }
 
   async acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]> {
     const leases = await this.ipam.allocateAll(owner, this.toIpam(requests, meta.current ?? []), { name: meta.name });

@@ -13,6 +13,7 @@ import { waitArgs } from './wait-args';
  */
 @Injectable()
 export class CreateInterceptor implements Interceptor {
+  readonly name = 'create';
   readonly method = 'POST';
   readonly path = /^\/containers\/create$/;
 

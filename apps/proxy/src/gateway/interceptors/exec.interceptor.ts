@@ -10,6 +10,7 @@ import { waitArgs } from './wait-args';
 /** `POST /containers/{id}/exec`: an exec into one of our containers waits for the network too. */
 @Injectable()
 export class ExecInterceptor implements Interceptor {
+  readonly name = 'exec';
   readonly method = 'POST';
   readonly path = /^\/containers\/([^/]+)\/exec$/;
 

@@ -12,6 +12,7 @@ import { InterceptContext, Interceptor } from '../route.table';
  */
 @Injectable()
 export class InspectInterceptor implements Interceptor {
+  readonly name = 'inspect';
   readonly method = 'GET';
   readonly path = /^\/containers\/([^/]+)\/json$/;
 

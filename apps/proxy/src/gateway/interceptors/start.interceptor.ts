@@ -14,6 +14,7 @@ import { CONTAINER_ATTACHER, ContainerAttacher } from './container.attacher';
  */
 @Injectable()
 export class StartInterceptor implements Interceptor {
+  readonly name = 'start';
   readonly method = 'POST';
   readonly path = /^\/containers\/([^/]+)\/(?:start|restart)$/;
 
