@@ -6,6 +6,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
 import { PROXY_CONFIG } from './config/config.tokens';
 import { ProxyConfig } from './config/proxy.config';
+import { dockerTlsMaterial } from './config/tls.files';
 import { Logger, ROOT_LOGGER } from './logging/logger';
 
 @Global()
@@ -31,7 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(config, log),
-        DockerModule.register({ host: config.dockerHost }),
+        DockerModule.register({ host: config.dockerHost, tls: config.dockerTlsVerify, tlsFiles: dockerTlsMaterial(config) }),
         MetricsModule,
         IpamAdapterModule.register(config),
         WeaveModule.register(weaveOptions(config), { externalAllocator: true }),

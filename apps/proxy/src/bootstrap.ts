@@ -27,6 +27,9 @@ export async function launchProxy(config: ProxyConfig): Promise<void> {
   await adapter.getInstance().ready();
   await app.get(ListenerService).start(admin as RequestHandler);
   log.info({ dockerHost: config.dockerHost }, 'weave proxy started');
+  // Whoever reaches the proxy drives Docker: a stray socket error in one connection must not
+  // take every other connection and the controller down with it. Logged loudly instead.
+  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception (kept serving)'));
   // Nest's enableShutdownHooks() re-raises the signal after closing, so the process would exit
   // 143; we close the same way (all shutdown hooks run) and then exit 0.
   await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { InvalidInputError } from '@app/common';
 import { ProxyConfig } from './proxy.config';
+import { defaultCertDir, tlsFileProblems, withTlsDefaults } from './tls.files';
 
 /** Thrown with every problem at once, so a user fixes the command line in one go. */
 export class ConfigError extends InvalidInputError {
@@ -32,12 +33,16 @@ function sameListener(dockerHost: string, listen: string): boolean {
 /**
  * Builds the one frozen ProxyConfig from already-parsed command-line values. Reports every
  * problem at once; refuses a docker host that is one of our own listeners (an exported
- * DOCKER_HOST pointing at the proxy would otherwise make it talk to itself).
+ * DOCKER_HOST pointing at the proxy would otherwise make it talk to itself). TLS file paths
+ * default like the docker CLI's (`$DOCKER_CERT_PATH/{ca,cert,key}.pem`, else `~/.docker/`), and
+ * every TLS file must be readable and load, so a bad path stops the start, naming the file.
  */
-export function loadConfig(values: Partial<ProxyConfig>): Readonly<ProxyConfig> {
+export function loadConfig(values: Partial<ProxyConfig>, env: NodeJS.ProcessEnv = process.env): Readonly<ProxyConfig> {
   const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-  const config = plainToInstance(ProxyConfig, defined, { exposeDefaultValues: true });
+  const withDefaults = withTlsDefaults(defined, defaultCertDir(env));
+  const config = plainToInstance(ProxyConfig, withDefaults, { exposeDefaultValues: true });
   const problems = flatten(validateSync(config));
+  problems.push(...tlsFileProblems(config));
   for (const l of config.listen ?? []) {
     if (typeof config.dockerHost === 'string' && sameListener(config.dockerHost, l)) {
       problems.push(`docker host ${config.dockerHost} is the proxy's own listen address ${l}: point -H at dockerd`);

@@ -102,6 +102,7 @@ export class ContainerReconciler {
       phase,
       addresses,
       hostname: c.Config.Hostname,
+      domainname: c.Config.Domainname,
       lastError,
       lastReconcile: new Date(this.now()).toISOString(),
     };

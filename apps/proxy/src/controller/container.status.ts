@@ -8,6 +8,8 @@ export interface ContainerStatus {
   phase: Phase;
   addresses: string[];
   hostname?: string;
+  /** Config.Domainname: weaveDNS registers `<hostname>.<domainname>` when it lies in its domain. */
+  domainname?: string;
   lastError?: string;
   lastReconcile: string;
 }
@@ -15,9 +17,17 @@ export interface ContainerStatus {
 /** The controller's view of every container it has reconciled; nothing here is durable. */
 export class ContainerStatusStore {
   private readonly byId = new Map<string, ContainerStatus>();
+  private readonly listeners = new Set<(id: string) => void>();
+
+  /** Calls `listener` after every set or delete (weaveDNS rebuilds its records); answers the unsubscribe. */
+  onChange(listener: (id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   set(status: ContainerStatus): void {
     this.byId.set(status.id, status);
+    this.changed(status.id);
   }
 
   get(id: string): ContainerStatus | undefined {
@@ -25,7 +35,11 @@ export class ContainerStatusStore {
   }
 
   delete(id: string): void {
-    this.byId.delete(id);
+    if (this.byId.delete(id)) this.changed(id);
+  }
+
+  private changed(id: string): void {
+    for (const listener of this.listeners) listener(id);
   }
 
   ids(): string[] {

@@ -50,7 +50,10 @@ export class PassThroughProxy {
       xfwd: false,
       ...(tls ? { secure: true, ssl: docker.tlsFiles } : {}),
     });
-    this.proxy.on('proxyReq', (proxyReq: ClientRequest, _req, res: ServerResponse) => {
+    this.proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
+      // http-proxy rebuilds the path (url.parse, then `//` collapsed into `/`): dockerd must see
+      // exactly the path the client sent. The head is not written yet, so this still applies.
+      if (req.url) proxyReq.path = req.url;
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();
       });

@@ -48,6 +48,7 @@ export class RouteTable {
       const m = interceptor.path.exec(path);
       if (!m) continue;
       const params = m.slice(1).map(safeDecode);
+      // Not an id dockerd could hold: pass it through raw and let dockerd answer for itself.
       if (params.some((p) => p === undefined)) return undefined;
       return { interceptor, params: params as string[], query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
     }
@@ -55,10 +56,19 @@ export class RouteTable {
   }
 }
 
-function safeDecode(s: string): string | undefined {
+/**
+ * One raw path segment decoded once, or undefined when it is not a possible container or exec id:
+ * malformed escapes, `/` (from `%2F`), `.`/`..` (from `%2e`), NUL. Such a request is never
+ * intercepted, so the proxy makes no call of its own with it; the pass-through forwards the
+ * client's raw path unchanged.
+ */
+export function safeDecode(s: string): string | undefined {
+  let decoded: string;
   try {
-    return decodeURIComponent(s);
+    decoded = decodeURIComponent(s);
   } catch {
     return undefined;
   }
+  if (decoded === '' || decoded === '.' || decoded === '..' || /[/\\\0]/.test(decoded)) return undefined;
+  return decoded;
 }

@@ -76,9 +76,8 @@ export class UpgradeRelay {
   private connect(): net.Socket {
     const { socketPath, host, port, tls: secure } = this.docker.endpoint;
     if (secure) {
-      const socket = tls.connect({ host, port, ...this.docker.tlsFiles, servername: host });
-      socket.allowHalfOpen = true;
-      return socket;
+      // No servername: Node sends SNI only for names and checks an IP against the IP SANs.
+      return tls.connect({ host, port, ...this.docker.tlsFiles, allowHalfOpen: true });
     }
     const socket = socketPath
       ? net.connect({ path: socketPath, allowHalfOpen: true })

@@ -1,12 +1,16 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DockerClient } from '@app/docker';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { serverTlsMaterial } from '../config/tls.files';
 import { GatewayService } from '../gateway/gateway.service';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
-import { ListenAddress, parseListenAddress } from './listen-address';
+import { isLoopback, ListenAddress, parseListenAddress } from './listen-address';
+import { httpServerOptions, httpsServerOptions } from './server.options';
+import { clearStaleSocket } from './unix-socket';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -15,7 +19,8 @@ const ADMIN_PREFIX = '/_weave/';
 /**
  * Owns the proxy's listeners. Each one sends `/_weave/...` to the admin API (Fastify, through
  * Nest) and everything else straight to the gateway, so Docker API traffic never pays for
- * Fastify's routing or body parsing.
+ * Fastify's routing or body parsing. With --tls/--tlsverify every TCP listener speaks TLS; unix
+ * listeners stay plain, like dockerd's, and are guarded by the Docker socket's mode and group.
  */
 @Injectable()
 export class ListenerService implements OnApplicationShutdown {
@@ -41,13 +46,12 @@ export class ListenerService implements OnApplicationShutdown {
       req.url?.startsWith(ADMIN_PREFIX) || req.url === '/_weave' ? admin(req, res) : this.gateway.handle(req, res);
     for (const url of this.config.listen) {
       const addr = parseListenAddress(url);
-      const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 }, dispatch);
-      server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
-      server.on('clientError', (_err, socket) => socket.destroy());
+      const server = this.createServer(addr, dispatch);
       await this.bind(server, addr);
       this.servers.push(server);
       this.bound.push(url);
-      this.log.info({ listen: url }, 'listening');
+      this.log.info({ listen: url, tls: server instanceof https.Server, clientCerts: this.config.tlsVerify }, 'listening');
+      this.warnIfExposed(addr);
     }
   }
 
@@ -65,20 +69,39 @@ export class ListenerService implements OnApplicationShutdown {
     );
   }
 
-  private bind(server: http.Server, addr: ListenAddress): Promise<void> {
-    return new Promise((resolve, reject) => {
+  private createServer(addr: ListenAddress, dispatch: RequestHandler): http.Server {
+    const secure = addr.kind === 'tcp' && this.config.tls;
+    const server = secure
+      ? https.createServer(httpsServerOptions(serverTlsMaterial(this.config), this.config.tlsVerify), dispatch)
+      : http.createServer(httpServerOptions(), dispatch);
+    server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
+    // A broken request or a refused handshake concerns that one connection only.
+    server.on('clientError', (_err, socket) => socket.destroy());
+    if (secure) server.on('tlsClientError', (err: Error) => this.log.debug({ err: err.message }, 'tls handshake refused'));
+    return server;
+  }
+
+  /** Whoever reaches a TCP listener without client certificates controls dockerd, i.e. root. */
+  private warnIfExposed(addr: ListenAddress): void {
+    if (addr.kind !== 'tcp' || isLoopback(addr) || this.config.tlsVerify) return;
+    // The one message built from a value: the address is the point of the warning.
+    this.log.warn(
+      { listen: addr.url, risk: 'unauthenticated-docker-api' },
+      `anyone who can reach ${addr.url} controls Docker, which is root on this host; use --tlsverify`,
+    );
+  }
+
+  private async bind(server: http.Server, addr: ListenAddress): Promise<void> {
+    if (addr.kind === 'unix') await clearStaleSocket(addr.path);
+    await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       const done = () => {
         server.off('error', reject);
         if (addr.kind === 'unix') this.copySocketPermissions(addr.path);
         resolve();
       };
-      if (addr.kind === 'tcp') {
-        server.listen(addr.port, addr.host, done);
-      } else {
-        fs.rmSync(addr.path, { force: true });
-        server.listen(addr.path, done);
-      }
+      if (addr.kind === 'tcp') server.listen(addr.port, addr.host, done);
+      else server.listen(addr.path, done);
     });
   }
 

@@ -31,6 +31,9 @@ export class SpawnCommandRunner implements CommandRunner {
         if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
         else reject(new CommandError([file, ...args].join(' '), Buffer.concat(err).toString('utf8'), code));
       });
+      // A child that exits before reading its input (nsenter into a namespace that just went
+      // away) closes the pipe: that EPIPE is reported through 'close', never thrown.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(input);
     });
   }

@@ -1,0 +1,87 @@
+import { ContainerStatus } from '../controller/container.status';
+
+/** The parts of a container's status that name it in DNS. */
+export type NamedContainer = Pick<ContainerStatus, 'phase' | 'addresses' | 'hostname' | 'domainname'>;
+
+/** `weave.local.` → `weave.local`: every name here is lower case without the root dot. */
+export function normalizeDomain(domain: string): string {
+  return domain.toLowerCase().replace(/\.+$/, '');
+}
+
+/**
+ * The name a query asks about, as the records are keyed: lower case, no root dot, and a single
+ * label gets the domain appended (`c2` → `c2.weave.local`), as weaveDNS answered bare names.
+ */
+export function queryName(name: string, domain: string): string {
+  const n = normalizeDomain(name);
+  return n !== '' && !n.includes('.') ? `${n}.${normalizeDomain(domain)}` : n;
+}
+
+export function inDomain(name: string, domain: string): boolean {
+  const d = normalizeDomain(domain);
+  return name === d || name.endsWith(`.${d}`);
+}
+
+/** `4.3.2.10.in-addr.arpa` → `10.2.3.4`; undefined for any other name. */
+export function ptrAddress(name: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa$/.exec(normalizeDomain(name));
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  return [m[4], m[3], m[2], m[1]].map(Number).join('.');
+}
+
+/**
+ * The name a container is registered under, or undefined: `<Hostname>.<Domainname>` (Docker keeps
+ * `-h seetwo.weave.local` whole in Hostname, the proxy's derived names split it) when that lies
+ * strictly inside the domain.
+ */
+export function registeredName(c: Pick<NamedContainer, 'hostname' | 'domainname'>, domain: string): string | undefined {
+  if (!c.hostname) return undefined;
+  const fqdn = normalizeDomain(c.domainname ? `${c.hostname}.${c.domainname}` : c.hostname);
+  return fqdn !== normalizeDomain(domain) && inDomain(fqdn, domain) ? fqdn : undefined;
+}
+
+/**
+ * An immutable snapshot: name → addresses and address → names of every attached container.
+ * Several containers may share a name (all their addresses answer) and an address may carry
+ * several names. Lookups take names already normalized by `queryName`.
+ */
+export class DnsRecords {
+  private constructor(
+    private readonly byName: ReadonlyMap<string, readonly string[]>,
+    private readonly byAddress: ReadonlyMap<string, readonly string[]>,
+  ) {}
+
+  static build(containers: Iterable<NamedContainer>, domain: string): DnsRecords {
+    const byName = new Map<string, string[]>();
+    const byAddress = new Map<string, string[]>();
+    for (const c of containers) {
+      const name = c.phase === 'attached' ? registeredName(c, domain) : undefined;
+      if (!name) continue;
+      for (const address of c.addresses.map((a) => a.split('/')[0])) {
+        addUnique(byName, name, address);
+        addUnique(byAddress, address, name);
+      }
+    }
+    return new DnsRecords(byName, byAddress);
+  }
+
+  /** Empty when the name is unknown. */
+  addresses(name: string): readonly string[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /** Empty when no attached container has this address. */
+  names(address: string): readonly string[] {
+    return this.byAddress.get(address) ?? [];
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}
+
+function addUnique(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}

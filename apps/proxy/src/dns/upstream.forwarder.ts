@@ -1,0 +1,71 @@
+import * as dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import { DnsEndpoint, parseDnsEndpoint } from './dns.address';
+import { UpstreamFailedError } from './dns.errors';
+
+export const UPSTREAM_TIMEOUT_MS = 2_000;
+
+/** The `nameserver` lines of a resolv.conf, in order (comments and other options ignored). */
+export function resolvConfServers(text: string): string[] {
+  const servers: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (m && isIP(m[1].replace(/%.*$/, ''))) servers.push(m[1].replace(/%.*$/, ''));
+  }
+  return servers;
+}
+
+/**
+ * The upstreams to forward to: `--dns-upstream` when given, else the host's resolv.conf servers.
+ * Our own address is never one of them (a loop), whatever the source.
+ */
+export function chooseUpstreams(flags: readonly string[] | undefined, resolvConf: string, self: DnsEndpoint): DnsEndpoint[] {
+  const candidates = flags && flags.length > 0 ? flags : resolvConfServers(resolvConf);
+  return candidates
+    .map((text) => parseDnsEndpoint(text))
+    .filter((u) => !(u.host === self.host && u.port === self.port));
+}
+
+/**
+ * Forwards a query, byte for byte, to each upstream in turn over UDP, each with a short timeout,
+ * and answers the first reply (with the query's id) byte for byte. Answers undefined when every
+ * upstream failed; the caller then answers SERVFAIL.
+ */
+export class UpstreamForwarder {
+  constructor(
+    readonly upstreams: readonly DnsEndpoint[],
+    private readonly timeoutMs = UPSTREAM_TIMEOUT_MS,
+  ) {}
+
+  async forward(query: Buffer): Promise<Buffer | undefined> {
+    for (const upstream of this.upstreams) {
+      try {
+        return await this.ask(upstream, query);
+      } catch {
+        // Next upstream; the caller counts the SERVFAIL if none answers.
+      }
+    }
+    return undefined;
+  }
+
+  private ask(upstream: DnsEndpoint, query: Buffer): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      // One socket per query: a fresh random source port, and no reply can reach the wrong query.
+      const socket = dgram.createSocket(isIP(upstream.host) === 6 ? 'udp6' : 'udp4');
+      const done = (err: Error | undefined, reply?: Buffer) => {
+        clearTimeout(timer);
+        socket.close();
+        if (err) reject(err);
+        else resolve(reply as Buffer);
+      };
+      const timer = setTimeout(() => done(new UpstreamFailedError(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      socket.on('error', (err) => done(err));
+      socket.on('message', (reply, from) => {
+        if (from.address === upstream.host && from.port === upstream.port && reply.length >= 2 && reply.readUInt16BE(0) === query.readUInt16BE(0)) {
+          done(undefined, reply);
+        }
+      });
+      socket.send(query, upstream.port, upstream.host);
+    });
+  }
+}
