@@ -38,6 +38,8 @@ install_packages() {
   command -v ss >/dev/null 2>&1 || missing="$missing iproute2"
   command -v nsenter >/dev/null 2>&1 || missing="$missing util-linux"
   command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
+  command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+  command -v dnsmasq >/dev/null 2>&1 || missing="$missing dnsmasq-base"
   if [ -z "$missing" ]; then
     say "packages: all present"
     return
@@ -46,7 +48,8 @@ install_packages() {
   say "packages: installing$missing"
   apt-get update -qq
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  # No recommends: prometheus would otherwise bring exporters and a web UI we do not use.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
 docker_answers() { docker version >/dev/null 2>&1; }

@@ -70,7 +70,10 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   }
 
   /** Resolves once the container's reconcile succeeded; rejects with the reason it did not. */
-  async attached(containerId: string): Promise<void> {
+  async attached(idOrName: string): Promise<void> {
+    // The queue is keyed by full id (events carry it); a start by name or short id must not run
+    // a second, concurrent reconcile of the same container under another key.
+    const containerId = (await this.docker.inspectContainer(idOrName)).Id;
     const outcome = await this.queue.addAndWait(containerId);
     if (!outcome.ok) throw outcome.error;
     // The run that served us may have found the container already stopped by an earlier failure.
