@@ -73,7 +73,7 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   async attached(idOrName: string): Promise<void> {
     // The queue is keyed by full id (events carry it); a start by name or short id must not run
     // a second, concurrent reconcile of the same container under another key.
-    const containerId = (await this.docker.inspectContainer(idOrName)).Id;
+    const containerId = FULL_ID.test(idOrName) ? idOrName : (await this.docker.inspectContainer(idOrName)).Id;
     const outcome = await this.queue.addAndWait(containerId);
     if (!outcome.ok) throw outcome.error;
     // The run that served us may have found the container already stopped by an earlier failure.
@@ -111,6 +111,8 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     }
   }
 }
+
+const FULL_ID = /^[0-9a-f]{64}$/;
 
 /** A failure recorded by an earlier reconcile of the same container, reported to a waiting start. */
 class AttachReportedError extends DomainError {
