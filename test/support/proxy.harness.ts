@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { setDefaultDockerHost } from './docker.cli';
-import { DOCKER_SOCKET_URL, endpointOf, rawRequest } from './http.client';
+import { DOCKER_SOCKET_URL, endpointOf, RawResponse, rawRequest } from './http.client';
 import { sleep } from './wait';
 
 export interface ProxyHandle {
@@ -24,6 +24,8 @@ export interface ProxyOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for /_weave/healthz; default 15 s. */
   readyTimeoutMs?: number;
+  /** Asks GET /_weave/healthz of the proxy at `url` (e.g. over TLS); default plain HTTP. */
+  healthCheck?: (url: string) => Promise<RawResponse>;
 }
 
 const LOG_LIMIT = 1 << 20;
@@ -102,7 +104,7 @@ export async function startProxy(args: string[] = [], opts: ProxyOptions = {}): 
     },
   };
   try {
-    await waitHealthy(handle, opts.readyTimeoutMs ?? 15_000);
+    await waitHealthy(handle, opts.readyTimeoutMs ?? 15_000, opts.healthCheck);
   } catch (err) {
     await handle.stop('SIGKILL');
     throw new Error(`proxy did not become healthy: ${(err as Error).message}\n${argv.join(' ')}\n${log}`);
@@ -111,7 +113,10 @@ export async function startProxy(args: string[] = [], opts: ProxyOptions = {}): 
   return handle;
 }
 
-async function waitHealthy(handle: ProxyHandle, timeoutMs: number): Promise<void> {
+const plainHealthCheck = (url: string): Promise<RawResponse> =>
+  rawRequest(url, 'GET', '/_weave/healthz', { timeoutMs: 2_000 });
+
+async function waitHealthy(handle: ProxyHandle, timeoutMs: number, check = plainHealthCheck): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
@@ -120,7 +125,7 @@ async function waitHealthy(handle: ProxyHandle, timeoutMs: number): Promise<void
       throw new Error(`it exited (code ${child.exitCode}, signal ${child.signalCode})`);
     }
     try {
-      const res = await rawRequest(handle.url, 'GET', '/_weave/healthz', { timeoutMs: 2_000 });
+      const res = await check(handle.url);
       if (res.status === 200) return;
       last = `${res.status} ${res.body.toString().slice(0, 200)}`;
     } catch (err) {

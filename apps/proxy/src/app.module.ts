@@ -4,6 +4,7 @@ import { WeaveModule, WeaveOptions } from '@app/weave';
 import { IpamAdapterModule } from './ipam/ipam-adapter.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { AdminModule } from './admin/admin.module';
+import { DnsModule } from './dns/dns.module';
 import { PROXY_CONFIG } from './config/config.tokens';
 import { ProxyConfig } from './config/proxy.config';
 import { dockerTlsMaterial } from './config/tls.files';
@@ -36,6 +37,7 @@ export class AppModule {
         MetricsModule,
         IpamAdapterModule.register(config),
         WeaveModule.register(weaveOptions(config), { externalAllocator: true }),
+        DnsModule.register(config),
         AdminModule,
       ],
     };

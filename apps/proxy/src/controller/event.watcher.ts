@@ -45,7 +45,7 @@ export class EventWatcher {
       if (signal.aborted) return;
       this.hooks.onReconnect();
       await sleep(delay, signal);
-      delay = Math.min(delay * 2, 5000);
+      delay = Math.min(delay * 2, 2000);
     }
   }
 

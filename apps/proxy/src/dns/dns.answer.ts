@@ -12,6 +12,8 @@ export interface LocalAnswer {
   answers: dnsPacket.Answer[];
 }
 
+const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
+
 export type Shuffle = <T>(items: T[]) => T[];
 
 /**
@@ -48,7 +50,7 @@ function ptrAnswer(qname: string, names: readonly string[]): LocalAnswer | undef
 /** A response to `query` (same id and question) with `rcode`; authoritative for local answers. */
 export function encodeResponse(
   query: dnsPacket.Packet,
-  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'FORMERR',
+  rcode: keyof typeof RCODES,
   answers: dnsPacket.Answer[] = [],
   maxSize = Infinity,
 ): Buffer {
@@ -65,8 +67,6 @@ export function encodeResponse(
   const full = packet(0, answers);
   return full.length <= maxSize ? full : packet(dnsPacket.TRUNCATED_RESPONSE, []);
 }
-
-const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
 /** Fisher–Yates on the given array (callers pass a copy). */
 export function shuffled<T>(items: T[]): T[] {

@@ -4,7 +4,7 @@ import { answerLocally, encodeResponse, Shuffle, shuffled } from './dns.answer';
 import { DnsRecords } from './dns.records';
 import { UpstreamForwarder } from './upstream.forwarder';
 
-export type DnsOutcome = 'answered' | 'nxdomain' | 'forwarded' | 'servfail';
+export type DnsOutcome = 'answered' | 'nxdomain' | 'forwarded' | 'servfail' | 'invalid';
 
 export interface DnsReply {
   reply: Buffer;
@@ -37,7 +37,8 @@ export class DnsResolver {
     const query = decodeQuery(message);
     if (!query) return undefined;
     const q = query.questions?.[0];
-    if (!q || opcodeOf(query) !== 0) return { reply: encodeResponse(query, 'FORMERR'), outcome: 'servfail' };
+    if (opcodeOf(query) !== 0) return { reply: encodeResponse(query, 'NOTIMP'), outcome: 'invalid' };
+    if (!q) return { reply: encodeResponse(query, 'FORMERR'), outcome: 'invalid' };
     const local = answerLocally(q, this.current(), this.domain, this.shuffle);
     const named = { name: q.name, type: q.type };
     if (local) {

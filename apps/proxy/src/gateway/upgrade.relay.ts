@@ -77,7 +77,9 @@ export class UpgradeRelay {
     const { socketPath, host, port, tls: secure } = this.docker.endpoint;
     if (secure) {
       // No servername: Node sends SNI only for names and checks an IP against the IP SANs.
-      return tls.connect({ host, port, ...this.docker.tlsFiles, allowHalfOpen: true });
+      const socket = tls.connect({ host, port, ...this.docker.tlsFiles });
+      socket.allowHalfOpen = true;
+      return socket;
     }
     const socket = socketPath
       ? net.connect({ path: socketPath, allowHalfOpen: true })

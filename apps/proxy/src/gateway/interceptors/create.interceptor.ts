@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { stringify } from 'lossless-json';
 import { DockerClient, ImageInspect } from '@app/docker';
 import { isOursAtCreate, mergeEnv, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
 import { parseJsonObject, readBody } from '../body.reader';
 import { rewriteCreateBody } from '../create/create-body.rewriter';
+import { createDnsOptions, WeaveDnsSettings } from '../../dns/dns.settings';
+import { WEAVE_DNS_SETTINGS } from '../../dns/dns.tokens';
 import { InterceptContext, Interceptor } from '../route.table';
 import { waitArgs } from './wait-args';
 
@@ -20,6 +22,8 @@ export class CreateInterceptor implements Interceptor {
   constructor(
     private readonly docker: DockerClient,
     @Inject(WEAVE_OPTIONS) private readonly weave: WeaveOptions,
+    // Provided only with --with-dns.
+    @Optional() @Inject(WEAVE_DNS_SETTINGS) private readonly dns?: WeaveDnsSettings,
   ) {}
 
   async intercept(ctx: InterceptContext): Promise<void> {
@@ -40,6 +44,7 @@ export class CreateInterceptor implements Interceptor {
       imageName,
       weavewaitHostDir: this.weave.weavewaitDir,
       waitArgs: waitArgs(this.weave),
+      dns: this.dns && createDnsOptions(this.dns, ctx.query.get('name'), body.Labels),
     });
     ctx.log.debug({ image: imageName }, 'create rewritten for weave');
     ctx.proxy.forward(ctx.req, ctx.res, { body: Buffer.from(stringify(rewritten) ?? '{}') });
