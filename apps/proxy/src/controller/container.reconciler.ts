@@ -43,6 +43,13 @@ export class ContainerReconciler {
       this.record(c, outcome);
       return {};
     } catch (err) {
+      // A process that exited (or was restarted) while we attached is not a failure: converge to
+      // what the container is now.
+      const now = await this.inspect(id).catch(() => c);
+      if (!now) return this.gone(id);
+      if (!now.State.Running || !now.State.Pid) return this.stopped(now);
+      // dockerd may not have noticed the exit yet: the process itself says so first.
+      if (now.State.Pid !== c.State.Pid || !(await this.attach.processAlive(c.State.Pid))) return { requeueAfterMs: 100 };
       this.fail(c, err);
       if (isDomainError(err) && err.terminal) await this.docker.kill(c.Id).catch(() => undefined);
       throw err;
@@ -102,10 +109,11 @@ export class ContainerReconciler {
       phase,
       addresses,
       hostname: c.Config.Hostname,
-      domainname: c.Config.Domainname,
+      ...(c.Config.Domainname ? { domainname: c.Config.Domainname } : {}),
       lastError,
       lastReconcile: new Date(this.now()).toISOString(),
     };
     this.statuses.set(status);
   }
 }
+

@@ -27,7 +27,7 @@ export class AttachService {
 
   constructor(
     private readonly docker: DockerClient,
-    @Inject(NETWORK_DRIVER) driver: NetworkDriver,
+    @Inject(NETWORK_DRIVER) private readonly driver: NetworkDriver,
     @Inject(ADDRESS_ALLOCATOR) private readonly allocator: AddressAllocator,
     @Inject(WEAVE_OPTIONS) private readonly options: WeaveOptions,
   ) {
@@ -82,6 +82,11 @@ export class AttachService {
   /** Forgets and releases every owner that is not a live container (at start). */
   async prune(live: ReadonlySet<string>): Promise<void> {
     await this.allocator.prune?.(live);
+  }
+
+  /** Whether the container's process still exists (dockerd notices an exit a little later). */
+  processAlive(pid: number): Promise<boolean> {
+    return this.driver.processAlive(pid);
   }
 
   /** Whether the container is ours (an unparseable WEAVE_CIDR counts: it is ours, but broken). */

@@ -9,6 +9,9 @@ import { WeaveOptions } from './weave.options';
  * is missing, adds missing addresses, removes extra ones, brings it up, adds the multicast route
  * last (weavewait waits for it). A pair created by a failed call is removed again.
  */
+// Errors that mean "the namespace is not what we just read", not "this cannot work".
+const RACE = /File exists|Cannot find device|No such device/;
+
 export class NetnsConverger {
   private bridge?: Promise<{ mtu: number }>;
 
@@ -30,8 +33,22 @@ export class NetnsConverger {
     return this.step(name, 'reading the container network', () => this.driver.inspectNetns(pid));
   }
 
-  /** Converges to `desired`; `known` saves a read when the caller has just read the namespace. */
+  /**
+   * Converges to `desired`; `known` saves a read when the caller has just read the namespace. A
+   * step that fails because the namespace changed under it (another attacher, "File exists",
+   * "Cannot find device") is retried once from a fresh read.
+   */
   async converge(name: string, pid: number, desired: InterfaceAddress[], known?: NetnsState): Promise<void> {
+    try {
+      await this.attempt(name, pid, desired, known);
+    } catch (err) {
+      if (!(err instanceof AttachFailedError && RACE.test(err.message))) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+      await this.attempt(name, pid, desired);
+    }
+  }
+
+  private async attempt(name: string, pid: number, desired: InterfaceAddress[], known?: NetnsState): Promise<void> {
     const step = <T>(what: string, fn: () => Promise<T>) => this.step(name, what, fn);
     const state = known ?? (await this.read(name, pid));
     let renameFrom: string | undefined;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { CommandError, CommandRunner } from './command.runner';
 import {
   EthweChanges,
@@ -45,6 +46,13 @@ export class IprouteNetworkDriver implements NetworkDriver {
       .filter((a) => a.family === 'inet')
       .map((a) => ({ address: a.local, prefixLength: a.prefixlen }));
     return { ethwe: { up: (link.flags ?? []).includes('UP'), mac: link.address ?? '', addresses }, multicastRoute };
+  }
+
+  async processAlive(pid: number): Promise<boolean> {
+    return fs.promises.access(`/proc/${pid}/ns/net`).then(
+      () => true,
+      () => false,
+    );
   }
 
   async createVeth(pid: number, bridge: string, mtu: number): Promise<string> {

@@ -28,6 +28,8 @@ export interface NetworkDriver {
   /** Creates the bridge when missing, brings it up and lets bridged traffic through FORWARD. */
   ensureBridge(bridge: string): Promise<{ mtu: number }>;
   inspectNetns(pid: number): Promise<NetnsState>;
+  /** Whether the process (and so its namespace) still exists: dockerd learns of an exit later. */
+  processAlive(pid: number): Promise<boolean>;
   /** Creates vethwepl<pid> (on the bridge) / vethwepg<pid> (moved into the netns). */
   createVeth(pid: number, bridge: string, mtu: number): Promise<string>;
   /** Removes the pair again (rollback of a failed attach); a missing pair is not an error. */

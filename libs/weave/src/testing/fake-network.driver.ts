@@ -63,6 +63,7 @@ export class FakeNetworkDriver implements NetworkDriver {
     createVeth: 0,
     deleteVeth: 0,
     configureEthwe: 0,
+    processAlive: 0,
   };
   private readonly namespaces = new Map<number, FakeNetns>();
   private readonly hostLinks = new Map<string, string>(); // host veth end → bridge
@@ -101,6 +102,10 @@ export class FakeNetworkDriver implements NetworkDriver {
     this.enter('ensureBridge');
     if (!this.bridges.has(bridge)) this.bridges.set(bridge, { mtu: this.bridgeMtu });
     return { mtu: this.bridges.get(bridge)!.mtu };
+  }
+
+  async processAlive(pid: number): Promise<boolean> {
+    return this.namespaces.has(pid);
   }
 
   async inspectNetns(pid: number): Promise<NetnsState> {
