@@ -48,7 +48,9 @@ export class PassThroughProxy {
       agent: docker.agent,
       selfHandleResponse: true,
       xfwd: false,
-      ...(tls ? { secure: true, ssl: docker.tlsFiles } : {}),
+      // A copy: http-proxy uses `ssl` as its outgoing-request object and writes path, headers and
+      // socketPath into it, which would then leak into the upgrade relay's tls.connect.
+      ...(tls ? { secure: true, ssl: { ...docker.tlsFiles } } : {}),
     });
     this.proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
       // http-proxy rebuilds the path (url.parse, then `//` collapsed into `/`): dockerd must see
@@ -117,7 +119,9 @@ export function relayHead(upstream: IncomingMessage, res: ServerResponse): void 
 /** Relays dockerd's status line and headers exactly, flushes them, then streams the body. */
 export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
   relayHead(upstream, res);
-  res.flushHeaders();
+  // A streamed answer (events, logs -f, wait) must show its headers now; a sized one is written
+  // with its body in one go.
+  if (upstream.headers['content-length'] === undefined) res.flushHeaders();
   res.once('close', () => {
     if (!upstream.complete) upstream.destroy();
   });
