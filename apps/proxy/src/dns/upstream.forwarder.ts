@@ -19,7 +19,11 @@ export function resolvConfServers(text: string): string[] {
  * The upstreams to forward to: `--dns-upstream` when given, else the host's resolv.conf servers.
  * Our own address is never one of them (a loop), whatever the source.
  */
-export function chooseUpstreams(flags: readonly string[] | undefined, resolvConf: string, self: DnsEndpoint): DnsEndpoint[] {
+export function chooseUpstreams(
+  flags: readonly string[] | undefined,
+  resolvConf: string,
+  self: DnsEndpoint,
+): DnsEndpoint[] {
   const candidates = flags && flags.length > 0 ? flags : resolvConfServers(resolvConf);
   return candidates
     .map((text) => parseDnsEndpoint(text))
@@ -52,20 +56,28 @@ export class UpstreamForwarder {
     return new Promise((resolve, reject) => {
       // One socket per query: a fresh random source port, and no reply can reach the wrong query.
       const socket = dgram.createSocket(isIP(upstream.host) === 6 ? 'udp6' : 'udp4');
+      let finished = false;
       const done = (err: Error | undefined, reply?: Buffer) => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
         socket.close();
         if (err) reject(err);
         else resolve(reply as Buffer);
       };
-      const timer = setTimeout(() => done(new UpstreamFailedError(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timeout = () => done(new UpstreamFailedError(`no answer within ${this.timeoutMs} ms`));
+      const timer = setTimeout(timeout, this.timeoutMs);
       socket.on('error', (err) => done(err));
       socket.on('message', (reply, from) => {
-        if (from.address === upstream.host && from.port === upstream.port && reply.length >= 2 && reply.readUInt16BE(0) === query.readUInt16BE(0)) {
-          done(undefined, reply);
-        }
+        if (isReplyTo(query, upstream, reply, from)) done(undefined, reply);
       });
       socket.send(query, upstream.port, upstream.host);
     });
   }
+}
+
+// Anything else reaching our port (a late reply to another id, a stray sender) is ignored.
+function isReplyTo(query: Buffer, upstream: DnsEndpoint, reply: Buffer, from: dgram.RemoteInfo): boolean {
+  const sameSender = from.address === upstream.host && from.port === upstream.port;
+  return sameSender && reply.length >= 2 && query.length >= 2 && reply.readUInt16BE(0) === query.readUInt16BE(0);
 }
