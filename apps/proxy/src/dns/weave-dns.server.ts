@@ -1,7 +1,8 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
 import { UDP_MAX_SIZE } from './dns.answer';
 import { DnsEndpoint, formatDnsEndpoint } from './dns.address';
 import { DnsListenError } from './dns.errors';
@@ -30,6 +31,7 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(WEAVE_DNS_ENDPOINT) readonly endpoint: DnsEndpoint,
     private readonly resolver: DnsResolver,
     @Inject(ROOT_LOGGER) root: Logger,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.log = root.child({ component: 'dns' });
   }
@@ -98,6 +100,7 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
       const result = await this.resolver.resolve(message, maxSize);
       if (!result) return undefined;
       this.queries[result.outcome]++;
+      this.metrics?.dnsQueries.inc({ result: result.outcome });
       this.log.debug({ name: result.name, type: result.type, outcome: result.outcome }, 'dns query');
       return result.reply;
     } catch (err) {

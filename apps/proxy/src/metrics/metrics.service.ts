@@ -87,7 +87,7 @@ export class MetricsService {
     for (const result of RESULTS) this.reconciles.inc({ controller: 'container', result }, 0);
     this.reconcileDuration.zero({ controller: 'container' });
     for (const direction of ['to_docker', 'to_client']) this.bytes.inc({ direction }, 0);
-    for (const result of ['answered', 'nxdomain', 'forwarded', 'servfail']) this.dnsQueries.inc({ result }, 0);
+    for (const result of ['answered', 'nxdomain', 'forwarded', 'servfail', 'invalid']) this.dnsQueries.inc({ result }, 0);
   }
 
   /** A gauge read at scrape time (queue depth, IPAM usage): the owner supplies the values. */
