@@ -58,14 +58,20 @@ export class IprouteNetworkDriver implements NetworkDriver {
   async createVeth(pid: number, bridge: string, mtu: number): Promise<string> {
     const host = hostVethName(pid);
     const peer = peerVethName(pid);
-    await this.deleteVeth(pid); // a leftover of an earlier, interrupted attach of this PID
     const batch = [
       `link add ${host} mtu ${mtu} type veth peer name ${peer} mtu ${mtu}`,
       `link set ${host} master ${bridge}`,
       `link set ${host} up`,
       `link set ${peer} netns ${pid}`,
-    ];
-    await this.cmd.run('ip', ['-batch', '-'], batch.join('\n') + '\n');
+    ].join('\n') + '\n';
+    try {
+      await this.cmd.run('ip', ['-batch', '-'], batch);
+    } catch (err) {
+      if (!(err instanceof CommandError && /File exists/.test(err.stderr))) throw err;
+      // A leftover of an earlier, interrupted attach of this PID: start again from nothing.
+      await this.deleteVeth(pid);
+      await this.cmd.run('ip', ['-batch', '-'], batch);
+    }
     return peer;
   }
 
