@@ -56,6 +56,9 @@ export class PassThroughProxy {
       // http-proxy rebuilds the path (url.parse, then `//` collapsed into `/`): dockerd must see
       // exactly the path the client sent. The head is not written yet, so this still applies.
       if (req.url) proxyReq.path = req.url;
+      // Hop-by-hop: a client's `Connection: close` would make dockerd close a connection that
+      // the pool then hands to the next request (EPIPE, a 502 for someone else).
+      for (const h of HOP_BY_HOP) proxyReq.removeHeader(h);
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();
       });

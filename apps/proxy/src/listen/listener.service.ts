@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { Duplex } from 'node:stream';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DockerClient } from '@app/docker';
 import { PROXY_CONFIG } from '../config/config.tokens';
@@ -77,8 +78,14 @@ export class ListenerService implements OnApplicationShutdown {
     server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
     // A broken request or a refused handshake concerns that one connection only.
     server.on('clientError', (_err, socket) => socket.destroy());
-    if (secure) server.on('tlsClientError', (err: Error) => this.log.debug({ err: err.message }, 'tls handshake refused'));
+    // With a listener Node no longer destroys the socket itself (and allowHalfOpen keeps it open).
+    if (secure) server.on('tlsClientError', (err: Error, socket: Duplex) => this.refused(err, socket));
     return server;
+  }
+
+  private refused(err: Error, socket: Duplex): void {
+    this.log.debug({ err: err.message }, 'tls handshake refused');
+    socket.destroy();
   }
 
   /** Whoever reaches a TCP listener without client certificates controls dockerd, i.e. root. */
