@@ -6,7 +6,7 @@ import { InterfaceAddress, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../
 import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
 import { AddressBook } from './address.book';
-import { AddressInUseError } from './attach.errors';
+import { AddressInUseError, AttachFailedError } from './attach.errors';
 import { NetnsConverger } from './netns.converger';
 import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
 
@@ -125,12 +125,14 @@ export class AttachService {
     }
   }
 
-  private rewriteHosts(c: ContainerInspect, addresses: InterfaceAddress[]): Promise<void> {
-    return rewriteHostsFile(c.HostsPath as string, {
+  private async rewriteHosts(c: ContainerInspect, addresses: InterfaceAddress[]): Promise<void> {
+    await rewriteHostsFile(c.HostsPath as string, {
       hostname: c.Config.Hostname ?? '',
       domainname: c.Config.Domainname || undefined,
       addresses: addresses.map((a) => a.address),
       extraHosts: c.HostConfig.ExtraHosts ?? [],
+    }).catch((err: Error) => {
+      throw new AttachFailedError(c.Name.replace(/^\//, ''), `rewriting /etc/hosts: ${err.message}`);
     });
   }
 }

@@ -37,6 +37,9 @@ export function renderHosts(e: HostsEntries): string {
 export async function rewriteHostsFile(hostsPath: string, entries: HostsEntries): Promise<void> {
   const text = renderHosts(entries);
   await fs.writeFile(hostsPath, text);
-  await fs.unlink(hostsPath);
+  // Someone else (another rewrite of the same file) may have unlinked it first: same outcome.
+  await fs.unlink(hostsPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
   await fs.writeFile(hostsPath, text);
 }
