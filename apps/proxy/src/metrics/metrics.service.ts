@@ -80,6 +80,7 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.dropMisnamedGauges();
     for (const route of ROUTES) {
       this.requestDuration.zero({ route });
       for (const method of METHODS) for (const status of ['2xx', '4xx', '5xx']) this.requests.inc({ route, method, status }, 0);
@@ -88,6 +89,16 @@ export class MetricsService {
     this.reconcileDuration.zero({ controller: 'container' });
     for (const direction of ['to_docker', 'to_client']) this.bytes.inc({ direction }, 0);
     for (const result of ['answered', 'nxdomain', 'forwarded', 'servfail', 'invalid']) this.dnsQueries.inc({ result }, 0);
+  }
+
+  /**
+   * prom-client also serves three gauges named `*_total`, a suffix Prometheus reserves for counters
+   * (promtool check metrics refuses them); their per-type versions without the suffix stay.
+   */
+  private dropMisnamedGauges(): void {
+    for (const name of ['nodejs_active_handles', 'nodejs_active_requests', 'nodejs_active_resources']) {
+      this.registry.removeSingleMetric(`${name}_total`);
+    }
   }
 
   /** A gauge read at scrape time (queue depth, IPAM usage): the owner supplies the values. */
