@@ -12,12 +12,12 @@
 // or its reader of the container's log file.
 import assert from 'node:assert/strict';
 import { ChildProcess } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { dockerOk, exited, spawnDocker, waitForOutput } from '../support/docker.cli';
 import { dockerdOpenCount, dockerdPid, dockerdSocketCount } from '../support/dockerd';
 import { dockerApi } from '../support/http.client';
-import { removeRunContainers, uniqueName } from '../support/names';
-import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { uniqueName } from '../support/names';
+import { useProxy } from '../support/proxy.harness';
 import { sleep, waitFor } from '../support/wait';
 
 /** dockerd's socket count once it has stayed the same over a few readings (short-lived ones gone). */
@@ -43,14 +43,7 @@ async function ctrlC(child: ChildProcess): Promise<void> {
 }
 
 describe('gateway: a client that goes away releases its dockerd connection', () => {
-  let proxy: ProxyHandle;
-  before(async () => {
-    proxy = await startProxy();
-  });
-  after(async () => {
-    await removeRunContainers();
-    await proxy?.stop();
-  });
+  const proxy = useProxy();
 
   test('Ctrl-C on docker events', { timeout: 60_000 }, async () => {
     const pid = dockerdPid();

@@ -1,21 +1,14 @@
 // Issue 2, acceptance 2: `docker run`, `docker logs -f` following a running container, and
 // `docker events` showing a start while it runs; plus a 300-character container name.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { describeResult, docker, dockerOk, exited, spawnDocker, waitForOutput } from '../support/docker.cli';
-import { removeRunContainers, uniqueName } from '../support/names';
-import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { uniqueName } from '../support/names';
+import { useProxy } from '../support/proxy.harness';
 import { sleep } from '../support/wait';
 
 describe('gateway: run, logs -f, events', () => {
-  let proxy: ProxyHandle;
-  before(async () => {
-    proxy = await startProxy();
-  });
-  after(async () => {
-    await removeRunContainers();
-    await proxy?.stop();
-  });
+  const proxy = useProxy();
 
   test('docker run --rm busybox:local echo hi prints hi', async () => {
     const args = ['run', '--rm', '--name', uniqueName('hi'), 'busybox:local', 'echo', 'hi'];

@@ -3,23 +3,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { describeResult, docker, dockerEnv, dockerOk } from '../support/docker.cli';
-import { removeRunContainers, uniqueName } from '../support/names';
-import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { uniqueName } from '../support/names';
+import { useProxy } from '../support/proxy.harness';
 import { sha256 } from '../support/wait';
 
 const TEN_MB = 10 * 1024 * 1024;
 
 describe('gateway: hijacked stdin/stdout and tty', () => {
-  let proxy: ProxyHandle;
-  before(async () => {
-    proxy = await startProxy();
-  });
-  after(async () => {
-    await removeRunContainers();
-    await proxy?.stop();
-  });
+  const proxy = useProxy();
 
   test('10 MB through docker run -i --rm busybox:local cat', { timeout: 120_000 }, async () => {
     const input = randomBytes(TEN_MB);
@@ -44,7 +37,7 @@ describe('gateway: hijacked stdin/stdout and tty', () => {
   test('docker run -ti under a pseudo-terminal (script -qec)', { timeout: 60_000 }, async () => {
     const cmd = `docker run -ti --rm --name ${uniqueName('tty')} busybox:local sh -c 'tty; echo tty-ok'`;
     const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-      env: dockerEnv(proxy.url),
+      env: dockerEnv(proxy().url),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

@@ -2,7 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 import { setDefaultDockerHost } from './docker.cli';
+import { removeRunContainers } from './names';
 import { DOCKER_SOCKET_URL, endpointOf, RawResponse, rawRequest } from './http.client';
 import { sleep } from './wait';
 
@@ -145,5 +147,24 @@ function externalHandle(url: string): ProxyHandle {
     process: undefined,
     logs: () => `(WPT_PROXY_URL=${url}: not started by the tests, no logs)`,
     stop: async () => 0,
+  };
+}
+
+/**
+ * Starts a proxy before the enclosing `describe`'s tests and stops it (and removes the run's
+ * containers) after them; the returned getter gives the running handle.
+ */
+export function useProxy(args: string[] = [], opts: ProxyOptions = {}): () => ProxyHandle {
+  let proxy: ProxyHandle | undefined;
+  before(async () => {
+    proxy = await startProxy(args, opts);
+  });
+  after(async () => {
+    await removeRunContainers();
+    await proxy?.stop();
+  });
+  return () => {
+    if (!proxy) throw new Error('useProxy: the proxy is not started yet (use it inside a test)');
+    return proxy;
   };
 }
