@@ -48,8 +48,17 @@ install_packages() {
   say "packages: installing$missing"
   apt-get update -qq
   # shellcheck disable=SC2086
-  # No recommends: prometheus would otherwise bring exporters and a web UI we do not use.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # docker.io with its recommends (apparmor among them, which dockerd needs on kernels with
+  # AppArmor on); prometheus without (exporters and a web UI we do not use).
+  lean=""
+  full=""
+  for p in $missing; do
+    case "$p" in prometheus) lean="$lean $p" ;; *) full="$full $p" ;; esac
+  done
+  # shellcheck disable=SC2086
+  [ -z "$full" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $full >/dev/null
+  # shellcheck disable=SC2086
+  [ -z "$lean" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $lean >/dev/null
 }
 
 docker_answers() { docker version >/dev/null 2>&1; }
