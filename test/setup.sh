@@ -47,7 +47,6 @@ install_packages() {
   missing=$(echo "$missing" | tr ' ' '\n' | sort -u | tr '\n' ' ')
   say "packages: installing$missing"
   apt-get update -qq
-  # shellcheck disable=SC2086
   # docker.io with its recommends (apparmor among them, which dockerd needs on kernels with
   # AppArmor on); prometheus without (exporters and a web UI we do not use).
   lean=""
