@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdLeaseStore, IpamAllocator, LeaseStore, SqliteLeaseStore } from '@app/ipam';
-import { EtcdServer, startEtcd } from '../../libs/ipam/src/testing/etcd.harness';
+import { EtcdServer, startEtcd } from '@app/ipam/testing';
 import { BenchContext } from './context';
 import { interleave, Side } from './interleave';
 import { BenchRow } from './result';

@@ -5,7 +5,7 @@
 // suite runs both proxies in front of the same dockerd. Addresses: 10.2.6.0/24, 10.2.11.0/24.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EtcdServer, etcdSkipReason, startEtcd } from '../../libs/ipam/src/testing/etcd.harness';
+import { EtcdServer, etcdSkipReason, startEtcd } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
 import { DOCKER_SOCKET_URL } from '../support/http.client';
 import { removeRunContainers, uniqueName } from '../support/names';

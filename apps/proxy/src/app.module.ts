@@ -1,56 +1,55 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { DockerModule } from '@app/docker';
-import { WeaveModule, WeaveOptions } from '@app/weave';
-import { IpamAdapterModule } from './ipam/ipam-adapter.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
-import { DnsModule } from './dns/dns.module';
-import { PROXY_CONFIG } from './config/config.tokens';
+import { ProxyConfigModule } from './config/config.module';
 import { ProxyConfig } from './config/proxy.config';
-import { dockerTlsMaterial } from './config/tls.files';
-import { Logger, ROOT_LOGGER } from './logging/logger';
+import { ControllerModule } from './controller/controller.module';
+import { DnsModule } from './dns/dns.module';
+import { DockerClientModule } from './docker/docker-client.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { IpamAdapterModule } from './ipam/ipam-adapter.module';
+import { ListenModule } from './listen/listen.module';
+import { Logger } from './logging/logger';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { WeaveAttachModule } from './weave/weave-attach.module';
 
-@Global()
-@Module({})
-class CoreModule {
-  static register(config: ProxyConfig, log: Logger): DynamicModule {
-    return {
-      module: CoreModule,
-      providers: [
-        { provide: PROXY_CONFIG, useValue: config },
-        { provide: ROOT_LOGGER, useValue: log },
-      ],
-      exports: [PROXY_CONFIG, ROOT_LOGGER],
-    };
-  }
-}
-
-/** The whole proxy: config and logger, the Docker client, the gateway, the admin API. */
+/**
+ * The whole proxy, one part per line, each a folder of apps/proxy/src. A part uses only parts
+ * below it in this table (architecture.spec.ts fails on an arrow pointing back up):
+ *
+ *   part        what it is                                                   uses
+ *   admin       `/_weave/`: status, allocations, containers, metrics, health  listen controller ipam docker metrics
+ *   listen      the `-L` listeners: Docker API to gateway, `/_weave/` to admin gateway docker
+ *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
+ *               (create, start/restart, exec, inspect)
+ *   dns         weaveDNS (`--with-dns`), names from the controller's statuses  controller metrics
+ *   controller  the level-triggered reconcile loop; start waits on it         weave docker metrics
+ *   weave       the attach: bridge, veth, netns, /etc/hosts (libs/weave)      ipam docker
+ *   ipam        address allocation, SQLite or etcd (libs/ipam)                metrics
+ *   docker      the one Docker client (libs/docker)
+ *   metrics     the Prometheus registry
+ *
+ * Config and the logger are ambient (the only global modules): built before the application
+ * exists, read by every part.
+ */
 @Module({})
 export class AppModule {
-  static register(config: ProxyConfig, log: Logger): DynamicModule {
+  static register(config: Readonly<ProxyConfig>, log: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.register(config, log),
-        DockerModule.register({ host: config.dockerHost, tls: config.dockerTlsVerify, tlsFiles: dockerTlsMaterial(config) }),
+        ProxyConfigModule.forRoot(config),
+        LoggingModule.forRoot(log),
+        ListenModule,
+        GatewayModule,
+        DnsModule,
+        ControllerModule,
+        WeaveAttachModule,
+        IpamAdapterModule,
+        DockerClientModule,
         MetricsModule,
-        IpamAdapterModule.register(config),
-        WeaveModule.register(weaveOptions(config), { externalAllocator: true }),
-        DnsModule.register(config),
         AdminModule,
       ],
     };
   }
-}
-
-function weaveOptions(config: ProxyConfig): WeaveOptions {
-  return {
-    bridge: config.bridge,
-    withIpam: config.withIpam,
-    weavewaitDir: config.weavewaitDir,
-    rewriteHosts: config.rewriteHosts,
-    multicastRoute: config.multicastRoute,
-    dnsDomain: config.withDns ? config.dnsDomain.replace(/\.$/, '') : undefined,
-  };
 }

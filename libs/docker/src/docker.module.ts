@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
 import { DockerClient, DockerTlsFiles } from './docker.client';
 import { parseDockerEndpoint } from './docker-endpoint';
 
@@ -8,7 +8,13 @@ export interface DockerModuleOptions {
   tlsFiles?: DockerTlsFiles;
 }
 
-const DOCKER_CLIENT_CLOSER = Symbol('DOCKER_CLIENT_CLOSER');
+/** Options that come from another provider (e.g. the proxy's config), as in NestJS's `registerAsync`. */
+export interface DockerModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly useFactory: (...deps: any[]) => DockerModuleOptions;
+  readonly inject?: any[];
+}
+
+const DOCKER_MODULE_OPTIONS = Symbol('DOCKER_MODULE_OPTIONS');
 
 @Injectable()
 class DockerClientCloser implements OnApplicationShutdown {
@@ -19,18 +25,33 @@ class DockerClientCloser implements OnApplicationShutdown {
   }
 }
 
+const CLIENT_PROVIDERS = [
+  {
+    provide: DockerClient,
+    useFactory: (o: DockerModuleOptions) => new DockerClient(parseDockerEndpoint(o.host, o.tls), o.tlsFiles),
+    inject: [DOCKER_MODULE_OPTIONS],
+  },
+  DockerClientCloser,
+];
+
+/** The one DockerClient (a keep-alive pool to dockerd), closed at shutdown. Not global: import it. */
 @Module({})
 export class DockerModule {
   static register(options: DockerModuleOptions): DynamicModule {
     return {
       module: DockerModule,
-      global: true,
+      providers: [{ provide: DOCKER_MODULE_OPTIONS, useValue: options }, ...CLIENT_PROVIDERS],
+      exports: [DockerClient],
+    };
+  }
+
+  static registerAsync(async: DockerModuleAsyncOptions): DynamicModule {
+    return {
+      module: DockerModule,
+      imports: async.imports ?? [],
       providers: [
-        {
-          provide: DockerClient,
-          useFactory: () => new DockerClient(parseDockerEndpoint(options.host, options.tls), options.tlsFiles),
-        },
-        { provide: DOCKER_CLIENT_CLOSER, useClass: DockerClientCloser },
+        { provide: DOCKER_MODULE_OPTIONS, useFactory: async.useFactory, inject: async.inject ?? [] },
+        ...CLIENT_PROVIDERS,
       ],
       exports: [DockerClient],
     };

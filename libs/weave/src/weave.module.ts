@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, Module, ModuleMetadata, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, ModuleMetadata, OnModuleInit, Provider } from '@nestjs/common';
 import { ADDRESS_ALLOCATOR, ClaimOnlyAllocator } from './attach/address.allocator';
 import { AttachService } from './attach/attach.service';
 import { WEAVE_OPTIONS, WeaveOptions } from './attach/weave.options';
@@ -12,30 +12,33 @@ class BridgeInitializer implements OnModuleInit {
   constructor(private readonly attach: AttachService) {}
 
   async onModuleInit(): Promise<void> {
-    await this.attach.converger.ensureBridge();
+    await this.attach.ensureBridge();
   }
 }
 
-export interface WeaveModuleExtras {
-  imports?: ModuleMetadata['imports'];
-  /**
-   * True when ADDRESS_ALLOCATOR comes from an imported or global module (the app's IPAM);
-   * otherwise only explicit claims work (ClaimOnlyAllocator).
-   */
-  externalAllocator?: boolean;
+/**
+ * How the weave lib is wired into an application. `imports` must provide the `DockerClient`
+ * (`DockerModule`) and, with `externalAllocator`, the `ADDRESS_ALLOCATOR` (the app's IPAM);
+ * without it only explicit claims work (`ClaimOnlyAllocator`).
+ */
+export interface WeaveModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly useFactory: (...deps: any[]) => WeaveOptions;
+  readonly inject?: any[];
+  readonly externalAllocator?: boolean;
 }
 
+/** The weave attach (`AttachService`) and its options. Not global: import it where it is used. */
 @Module({})
 export class WeaveModule {
-  static register(options: WeaveOptions, extras: WeaveModuleExtras = {}): DynamicModule {
+  static registerAsync(async: WeaveModuleAsyncOptions): DynamicModule {
+    const allocator: Provider[] = async.externalAllocator ? [] : [{ provide: ADDRESS_ALLOCATOR, useClass: ClaimOnlyAllocator }];
     return {
       module: WeaveModule,
-      global: true,
-      imports: extras.imports ?? [],
+      imports: async.imports ?? [],
       providers: [
-        { provide: WEAVE_OPTIONS, useValue: options },
+        { provide: WEAVE_OPTIONS, useFactory: async.useFactory, inject: async.inject ?? [] },
         { provide: NETWORK_DRIVER, useFactory: () => new IprouteNetworkDriver(new SpawnCommandRunner()) },
-        ...(extras.externalAllocator ? [] : [{ provide: ADDRESS_ALLOCATOR, useClass: ClaimOnlyAllocator }]),
+        ...allocator,
         AttachService,
         BridgeInitializer,
       ],

@@ -1,13 +1,20 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ControllerModule } from '../controller/controller.module';
+import { DockerClientModule } from '../docker/docker-client.module';
+import { IpamAdapterModule } from '../ipam/ipam-adapter.module';
 import { ListenModule } from '../listen/listen.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminController } from './admin.controller';
 import { StatusService } from './status.service';
 
+/**
+ * `/_weave/...`: status, allocations, containers, metrics, health. Read-only; it depends on every
+ * part it reports on (listeners, controller, IPAM, dockerd, metrics) and nothing depends on it.
+ */
 @Module({
-  imports: [ListenModule, ControllerModule],
+  imports: [ListenModule, ControllerModule, IpamAdapterModule, DockerClientModule, MetricsModule],
   controllers: [AdminController],
   providers: [
     StatusService,

@@ -43,6 +43,7 @@ export class StatusService {
 
   async status(): Promise<Record<string, unknown>> {
     const [docker, ipam] = await Promise.all([this.dockerStatus(), this.ipamStatus()]);
+    const stats = this.controller.stats();
     return {
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
@@ -51,10 +52,10 @@ export class StatusService {
       ipam,
       dns: { enabled: this.config.withDns, domain: this.config.dnsDomain },
       controller: {
-        queueDepth: this.controller.queue.depth,
-        lastResync: this.controller.lastResync?.toISOString() ?? null,
-        eventsReceived: this.controller.eventsReceived,
-        reconnects: this.controller.reconnects,
+        queueDepth: stats.queueDepth,
+        lastResync: stats.lastResync?.toISOString() ?? null,
+        eventsReceived: stats.eventsReceived,
+        reconnects: stats.reconnects,
         containers: this.statuses.countByPhase(),
       },
     };
@@ -80,7 +81,7 @@ export class StatusService {
 
   async readiness(): Promise<{ ready: boolean; docker: boolean; resynced: boolean }> {
     const docker = (await this.dockerStatus()).reachable;
-    const resynced = this.controller.lastResync !== undefined;
+    const resynced = this.controller.stats().lastResync !== undefined;
     return { ready: docker && resynced, docker, resynced };
   }
 

@@ -4,49 +4,55 @@ import { DockerClient } from '@app/docker';
 import { AttachService } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
-import { ContainerAttacher } from '../gateway/interceptors/container.attacher';
+import { ContainerAttacher } from './container.attacher';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { ContainerReconciler } from './container.reconciler';
 import { EventWatcher } from './event.watcher';
-import { WorkQueue } from './work.queue';
+import { WORK_QUEUE_OPTIONS, WorkQueue, WorkQueueOptions } from './work.queue';
+
+/** What the controller has done so far, for the admin API (a snapshot; the controller owns it). */
+export interface ControllerStats {
+  queueDepth: number;
+  lastResync?: Date;
+  eventsReceived: number;
+  reconnects: number;
+}
 
 /**
  * Keeps every container attached whatever restarted it. Triggers only enqueue container ids: the
  * event stream, a full resync at start and after every reconnect, and a periodic resync. The
- * start interceptor waits on the same queue, so there is one attach path.
+ * gateway's start endpoint waits on the same queue, so there is one attach path.
  */
 @Injectable()
 export class ContainerController implements ContainerAttacher, OnApplicationBootstrap, OnApplicationShutdown {
-  readonly queue: WorkQueue;
+  private readonly queue: WorkQueue;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private timer?: NodeJS.Timeout;
-  lastResync?: Date;
-  eventsReceived = 0;
-  reconnects = 0;
+  private lastResync?: Date;
+  private eventsReceived = 0;
+  private reconnects = 0;
 
   constructor(
     private readonly docker: DockerClient,
     private readonly reconciler: ContainerReconciler,
     private readonly attach: AttachService,
+    private readonly watcher: EventWatcher,
     @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
     @Inject(ROOT_LOGGER) root: Logger,
     private readonly metrics: MetricsService,
+    @Inject(WORK_QUEUE_OPTIONS) queueOptions: WorkQueueOptions,
   ) {
     this.log = root.child({ component: 'controller' });
-    this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, {
-      workers: 4,
-      baseDelayMs: 200,
-      maxDelayMs: 30_000,
-    });
+    this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, queueOptions);
   }
 
   onApplicationBootstrap(): void {
     this.metrics.gauge('weave_proxy_queue_depth', 'Container ids waiting to be reconciled', [], async () => [
       [{}, this.queue.depth],
     ]);
-    const watcher = new EventWatcher(this.docker, {
+    void this.watcher.run(this.abort.signal, {
       onContainer: (id) => this.queue.add(id),
       onConnected: () => void this.resync(),
       onReconnect: () => {
@@ -57,8 +63,7 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
         this.eventsReceived++;
         this.metrics.events.inc();
       },
-    }, this.log);
-    void watcher.run(this.abort.signal);
+    });
     this.timer = setInterval(() => void this.resync(), this.config.resyncIntervalSeconds * 1000);
     this.timer.unref();
   }
@@ -67,6 +72,11 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     this.abort.abort();
     clearInterval(this.timer);
     await this.queue.stop();
+  }
+
+  stats(): ControllerStats {
+    const { eventsReceived, reconnects, lastResync } = this;
+    return { queueDepth: this.queue.depth, lastResync, eventsReceived, reconnects };
   }
 
   /** Resolves once the container's reconcile succeeded; rejects with the reason it did not. */

@@ -14,7 +14,7 @@ import {
   restartedAs,
   stoppedAt,
   weaveOptions,
-} from '../../../../libs/weave/src/testing';
+} from '@app/weave/testing';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerReconciler } from './container.reconciler';
 import { ContainerStatusStore } from './container.status';
@@ -130,7 +130,7 @@ describe('ContainerReconciler: stopped and gone containers', () => {
       await run(c1());
       assert.deepEqual(await run(stoppedAt(c1(), ago(finishedAgo))), {});
       assert.deepEqual(allocator.owners(), []);
-      assert.equal(attach.book.holderOf('10.2.1.1'), undefined);
+      assert.equal(attach.holderOf('10.2.1.1'), undefined);
       assert.deepEqual(statuses.get('c1')?.addresses, []);
       assert.equal(statuses.get('c1')?.phase, 'stopped');
     });
@@ -165,7 +165,7 @@ describe('ContainerReconciler: stopped and gone containers', () => {
     assert.deepEqual(await reconciler.reconcile('c1'), {});
     assert.deepEqual(allocator.owners(), []);
     assert.equal(statuses.get('c1'), undefined);
-    assert.equal(attach.book.holderOf('10.2.1.1'), undefined);
+    assert.equal(attach.holderOf('10.2.1.1'), undefined);
   });
 
   test('dockerd failing (500) is rethrown and changes nothing', async () => {

@@ -3,11 +3,18 @@ import { DomainError } from '@app/common';
 /** What one processing of a key ended with. */
 export type Outcome = { ok: true } | { ok: false; error: unknown; terminal: boolean };
 
+/** How many keys run at once, and the retry backoff (doubling from base, capped at max), in ms. */
 export interface WorkQueueOptions {
   workers: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
+
+/** The token of the controller's WorkQueueOptions. */
+export const WORK_QUEUE_OPTIONS = Symbol('WORK_QUEUE_OPTIONS');
+
+/** Four reconciles at once; retries after 200 ms, 400 ms, … up to 30 s. */
+export const DEFAULT_WORK_QUEUE_OPTIONS: WorkQueueOptions = { workers: 4, baseDelayMs: 200, maxDelayMs: 30_000 };
 
 type Waiter = (outcome: Outcome) => void;
 

@@ -1,64 +1,69 @@
 import { readFileSync } from 'node:fs';
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerStatusStore } from '../controller/container.status';
 import { ControllerModule } from '../controller/controller.module';
-import { compileHostnameMatch } from '../gateway/create/hostname.deriver';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { BridgeAddressProbe } from './bridge-address.probe';
 import { DNS_PORT, DnsEndpoint, formatDnsEndpoint, parseDnsEndpoint } from './dns.address';
 import { DnsResolver } from './dns.resolver';
 import { dnsSettings } from './dns.settings';
 import { WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS } from './dns.tokens';
+import { compileHostnameMatch } from './hostname.deriver';
 import { chooseUpstreams, UpstreamForwarder } from './upstream.forwarder';
 import { WeaveDnsServer } from './weave-dns.server';
 
 const RESOLV_CONF = '/etc/resolv.conf';
 
 /**
- * weaveDNS, only with `--with-dns`: the server, its records from the controller's container
- * statuses, and (global) the settings create interception uses to point containers at it.
+ * weaveDNS (`--with-dns`): the server, its records from the controller's container statuses, and
+ * WEAVE_DNS_SETTINGS, which the gateway's create endpoint uses to point containers at it and name
+ * them. Without `--with-dns` every provider here is null: nothing listens, creates are unchanged.
  */
-@Module({})
-export class DnsModule {
-  static register(config: ProxyConfig): DynamicModule {
-    if (!config.withDns) return { module: DnsModule };
-    return {
-      module: DnsModule,
-      global: true,
-      imports: [ControllerModule],
-      providers: [
-        BridgeAddressProbe,
-        {
-          provide: WEAVE_DNS_ENDPOINT,
-          useFactory: (probe: BridgeAddressProbe, log: Logger) => listenEndpoint(config, probe, log),
-          inject: [BridgeAddressProbe, ROOT_LOGGER],
-        },
-        {
-          provide: WEAVE_DNS_SETTINGS,
-          useFactory: (endpoint: DnsEndpoint) => {
-            compileHostnameMatch(config.hostnameMatch); // a bad --hostname-match stops the boot
-            return dnsSettings(config, endpoint.host);
-          },
-          inject: [WEAVE_DNS_ENDPOINT],
-        },
-        {
-          provide: UpstreamForwarder,
-          useFactory: (endpoint: DnsEndpoint, log: Logger) => upstreamForwarder(config, endpoint, log),
-          inject: [WEAVE_DNS_ENDPOINT, ROOT_LOGGER],
-        },
-        {
-          provide: DnsResolver,
-          useFactory: (statuses: ContainerStatusStore, forwarder: UpstreamForwarder) =>
-            new DnsResolver(statuses, config.dnsDomain, forwarder),
-          inject: [ContainerStatusStore, UpstreamForwarder],
-        },
-        WeaveDnsServer,
-      ],
-      exports: [WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS, WeaveDnsServer],
-    };
-  }
-}
+@Module({
+  imports: [ControllerModule, MetricsModule],
+  providers: [
+    BridgeAddressProbe,
+    {
+      provide: WEAVE_DNS_ENDPOINT,
+      useFactory: (config: ProxyConfig, probe: BridgeAddressProbe, log: Logger) =>
+        config.withDns ? listenEndpoint(config, probe, log) : null,
+      inject: [PROXY_CONFIG, BridgeAddressProbe, ROOT_LOGGER],
+    },
+    {
+      provide: WEAVE_DNS_SETTINGS,
+      useFactory: (config: ProxyConfig, endpoint: DnsEndpoint | null) => {
+        if (!endpoint) return null;
+        compileHostnameMatch(config.hostnameMatch); // a bad --hostname-match stops the boot
+        return dnsSettings(config, endpoint.host);
+      },
+      inject: [PROXY_CONFIG, WEAVE_DNS_ENDPOINT],
+    },
+    {
+      provide: UpstreamForwarder,
+      useFactory: (config: ProxyConfig, endpoint: DnsEndpoint | null, log: Logger) =>
+        endpoint ? upstreamForwarder(config, endpoint, log) : null,
+      inject: [PROXY_CONFIG, WEAVE_DNS_ENDPOINT, ROOT_LOGGER],
+    },
+    {
+      provide: DnsResolver,
+      useFactory: (config: ProxyConfig, statuses: ContainerStatusStore, forwarder: UpstreamForwarder | null) =>
+        forwarder ? new DnsResolver(statuses, config.dnsDomain, forwarder) : null,
+      inject: [PROXY_CONFIG, ContainerStatusStore, UpstreamForwarder],
+    },
+    {
+      provide: WeaveDnsServer,
+      useFactory: (endpoint: DnsEndpoint | null, resolver: DnsResolver | null, log: Logger, metrics: MetricsService) =>
+        endpoint && resolver ? new WeaveDnsServer(endpoint, resolver, log, metrics) : null,
+      inject: [WEAVE_DNS_ENDPOINT, DnsResolver, ROOT_LOGGER, MetricsService],
+    },
+  ],
+  exports: [WEAVE_DNS_SETTINGS],
+})
+export class DnsModule {}
 
 async function listenEndpoint(config: ProxyConfig, probe: BridgeAddressProbe, log: Logger): Promise<DnsEndpoint> {
   const endpoint = config.dnsListen

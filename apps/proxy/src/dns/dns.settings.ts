@@ -1,8 +1,14 @@
-import { CreateRewriteOptions } from '../gateway/create/create-body.rewriter';
-import { deriveHostname } from '../gateway/create/hostname.deriver';
 import { ProxyConfig } from '../config/proxy.config';
+import { deriveHostname } from './hostname.deriver';
 
-/** What create interception needs to point a new container at weaveDNS and name it. */
+/** One new container's weaveDNS options: the server for HostConfig.Dns, the domain, its hostname. */
+export interface ContainerDnsOptions {
+  server: string;
+  domain: string;
+  hostname?: string;
+}
+
+/** What the gateway's create endpoint needs to point a new container at weaveDNS and name it. */
 export interface WeaveDnsSettings {
   /** The address containers get in HostConfig.Dns (a resolv.conf entry has no port: 53 it is). */
   server: string;
@@ -23,14 +29,14 @@ export function dnsSettings(config: ProxyConfig, server: string): WeaveDnsSettin
 }
 
 /**
- * The `dns` option of rewriteCreateBody for one create request: the server, the domain and the
+ * The weaveDNS options of one create request: the server, the domain and the
  * hostname derived from the container name (`?name=`) or the `--hostname-from-label` label.
  */
 export function createDnsOptions(
   settings: WeaveDnsSettings,
   containerName: string | null | undefined,
   labels: unknown,
-): NonNullable<CreateRewriteOptions['dns']> {
+): ContainerDnsOptions {
   const hostname = deriveHostname({
     containerName: containerName ?? undefined,
     labels: stringLabels(labels),

@@ -1,27 +1,36 @@
 import { Module } from '@nestjs/common';
-import { ControllerModule } from '../controller/controller.module';
-import { GatewayService } from './gateway.service';
-import { CreateInterceptor } from './interceptors/create.interceptor';
-import { ExecInterceptor } from './interceptors/exec.interceptor';
-import { InspectInterceptor } from './interceptors/inspect.interceptor';
-import { StartInterceptor } from './interceptors/start.interceptor';
-import { INTERCEPTORS, Interceptor } from './route.table';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { ControllerModule } from '../controller/controller.module';
+import { DnsModule } from '../dns/dns.module';
+import { DockerClientModule } from '../docker/docker-client.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { WeaveAttachModule } from '../weave/weave-attach.module';
+import { ContainerCreateEndpoint } from './endpoints/create.endpoint';
+import { ContainerExecEndpoint } from './endpoints/exec.endpoint';
+import { ContainerInspectEndpoint } from './endpoints/inspect.endpoint';
+import { ContainerStartEndpoint } from './endpoints/start.endpoint';
+import { GatewayService } from './gateway.service';
+import { HANDLED_ENDPOINTS, HandledEndpoint } from './route.table';
 
+/**
+ * The Docker API surface: the pass-through and the endpoints the proxy handles itself (create,
+ * start/restart, exec, and inspect with `--rewrite-inspect`). Start waits on the controller;
+ * create asks DNS for the container's weaveDNS settings.
+ */
 @Module({
-  imports: [ControllerModule],
+  imports: [DockerClientModule, WeaveAttachModule, ControllerModule, DnsModule, MetricsModule],
   providers: [
     GatewayService,
-    CreateInterceptor,
-    StartInterceptor,
-    ExecInterceptor,
-    InspectInterceptor,
+    ContainerCreateEndpoint,
+    ContainerStartEndpoint,
+    ContainerExecEndpoint,
+    ContainerInspectEndpoint,
     {
-      provide: INTERCEPTORS,
-      useFactory: (config: ProxyConfig, ...interceptors: Interceptor[]) =>
-        interceptors.filter((i) => config.rewriteInspect || !(i instanceof InspectInterceptor)),
-      inject: [PROXY_CONFIG, CreateInterceptor, StartInterceptor, ExecInterceptor, InspectInterceptor],
+      provide: HANDLED_ENDPOINTS,
+      useFactory: (config: ProxyConfig, ...endpoints: HandledEndpoint[]) =>
+        endpoints.filter((e) => config.rewriteInspect || !(e instanceof ContainerInspectEndpoint)),
+      inject: [PROXY_CONFIG, ContainerCreateEndpoint, ContainerStartEndpoint, ContainerExecEndpoint, ContainerInspectEndpoint],
     },
   ],
   exports: [GatewayService],

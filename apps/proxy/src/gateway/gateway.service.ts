@@ -6,11 +6,11 @@ import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService, methodLabel, routeClass, statusClass } from '../metrics/metrics.service';
 import { replyError } from './docker-error.reply';
 import { PassThroughProxy } from './pass-through.proxy';
-import { INTERCEPTORS, Interceptor, RouteTable } from './route.table';
+import { HANDLED_ENDPOINTS, HandledEndpoint, RouteTable } from './route.table';
 import { UpgradeRelay } from './upgrade.relay';
 
 /**
- * The Docker API surface: a route table of interceptors with a pass-through default. Every
+ * The Docker API surface: a route table of handled endpoints with a pass-through default. Every
  * request that is not intercepted crosses `handle` untouched, so this is the hot path.
  */
 @Injectable()
@@ -22,7 +22,7 @@ export class GatewayService implements OnApplicationShutdown {
 
   constructor(
     docker: DockerClient,
-    @Inject(INTERCEPTORS) interceptors: Interceptor[],
+    @Inject(HANDLED_ENDPOINTS) endpoints: HandledEndpoint[],
     @Inject(ROOT_LOGGER) root: Logger,
     private readonly metrics: MetricsService,
   ) {
@@ -37,7 +37,7 @@ export class GatewayService implements OnApplicationShutdown {
       opened: () => metrics.hijackedOpen.inc(),
       closed: () => metrics.hijackedOpen.dec(),
     });
-    this.routes = new RouteTable(interceptors);
+    this.routes = new RouteTable(endpoints);
     this.log = root.child({ component: 'gateway' });
   }
 
@@ -47,15 +47,15 @@ export class GatewayService implements OnApplicationShutdown {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const match = this.routes.match(req.method, req.url);
-    this.measure(req, res, match?.interceptor.name);
+    this.measure(req, res, match?.endpoint.name);
     if (!match) {
       this.proxy.forward(req, res);
       return;
     }
     const log = this.log.child({ method: req.method, url: req.url });
     const ctx = { req, res, params: match.params, query: match.query, proxy: this.proxy, log };
-    match.interceptor.intercept(ctx).catch((err: unknown) => {
-      log.warn({ err }, 'intercepted request failed');
+    match.endpoint.handle(ctx).catch((err: unknown) => {
+      log.warn({ err }, 'handled request failed');
       replyError(res, err);
     });
   }

@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Interceptor, RouteTable, safeDecode } from './route.table';
+import { HandledEndpoint, RouteTable, safeDecode } from './route.table';
 
-const exec: Interceptor = {
+const exec: HandledEndpoint = {
   name: 'exec',
   method: 'POST',
   path: /^\/containers\/([^/]+)\/exec$/,
-  intercept: async () => undefined,
+  handle: async () => undefined,
 };
 const table = new RouteTable([exec]);
 

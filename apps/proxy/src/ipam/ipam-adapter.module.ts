@@ -1,25 +1,29 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { IpamModule } from '@app/ipam';
 import { ADDRESS_ALLOCATOR } from '@app/weave';
+import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { IpamAddressAllocator } from './ipam.address-allocator';
 
-/** IPAM, configured from the proxy's config, offered to the weave lib as its AddressAllocator. */
-@Global()
-@Module({})
-export class IpamAdapterModule {
-  static register(config: ProxyConfig): DynamicModule {
-    const ipam = IpamModule.register({
-      range: config.iprange,
-      store: config.store,
-      stateDir: config.stateDir,
-      hostId: config.hostId,
-    });
-    return {
-      module: IpamAdapterModule,
-      imports: [ipam],
-      providers: [IpamAddressAllocator, { provide: ADDRESS_ALLOCATOR, useExisting: IpamAddressAllocator }],
-      exports: [ADDRESS_ALLOCATOR, ipam],
-    };
-  }
-}
+// One DynamicModule object, so the store is opened once whoever imports IpamAdapterModule.
+const ipam = IpamModule.registerAsync({
+  useFactory: (config: ProxyConfig) => ({
+    range: config.iprange,
+    store: config.store,
+    stateDir: config.stateDir,
+    hostId: config.hostId,
+  }),
+  inject: [PROXY_CONFIG],
+});
+
+/**
+ * IPAM (`--iprange`, `--store`), offered to the weave lib as its ADDRESS_ALLOCATOR and to the
+ * admin API as `IpamAllocator` (allocations, usage).
+ */
+@Module({
+  imports: [ipam, MetricsModule],
+  providers: [IpamAddressAllocator, { provide: ADDRESS_ALLOCATOR, useExisting: IpamAddressAllocator }],
+  exports: [ADDRESS_ALLOCATOR, ipam],
+})
+export class IpamAdapterModule {}

@@ -55,7 +55,7 @@ describe('AttachService: a running container of ours converges from any starting
       assert.equal(driver.multicastRoute(101), true);
       assert.deepEqual(driver.linksIn(101), ['ethwe']);
       assert.deepEqual(allocator.holdings('c1'), ['10.2.1.1/24']);
-      assert.deepEqual(service.book.holderOf('10.2.1.1'), { id: 'c1', name: 'c1' });
+      assert.deepEqual(service.holderOf('10.2.1.1'), { id: 'c1', name: 'c1' });
     });
   }
 
@@ -149,7 +149,7 @@ describe('AttachService: rollback', () => {
     assert.deepEqual(driver.linksIn(101), []);
     assert.deepEqual(driver.hostVeths(), []);
     assert.deepEqual(allocator.owners(), []);
-    assert.equal(service.book.holderOf('10.2.1.1'), undefined);
+    assert.equal(service.holderOf('10.2.1.1'), undefined);
   });
 
   test('a re-attach that fails (after a restart) keeps what the owner held', async () => {
@@ -160,7 +160,7 @@ describe('AttachService: rollback', () => {
     driver.addNetns(202).failNext('configureEthwe');
     await assert.rejects(service.attachInspected(restartedAs(c1(), 202)), AttachFailedError);
     assert.deepEqual(allocator.holdings('c1'), ['10.2.1.1/24']);
-    assert.deepEqual(service.book.holderOf('10.2.1.1'), { id: 'c1', name: 'c1' });
+    assert.deepEqual(service.holderOf('10.2.1.1'), { id: 'c1', name: 'c1' });
     assert.deepEqual(driver.linksIn(202), [], 'the pair created by the failed call is removed');
   });
 
@@ -210,7 +210,7 @@ describe('AttachService: address conflicts', () => {
     });
     assert.deepEqual(driver.linksIn(202), []);
     assert.deepEqual(allocator.owners(), ['a']);
-    assert.equal(service.book.holderOf('10.2.1.1')?.id, 'a');
+    assert.equal(service.holderOf('10.2.1.1')?.id, 'a');
   });
 
   const stale: Array<[string, (docker: FakeDockerClient) => void]> = [
@@ -228,8 +228,8 @@ describe('AttachService: address conflicts', () => {
       const outcome = await service.attachInspected(c1({ id: 'b', pid: 202 }));
       assert.equal(outcome.state, 'attached');
       assert.deepEqual(driver.ethwe(202)?.addresses, ['10.2.1.1/24']);
-      assert.equal(service.book.holderOf('10.2.1.1')?.id, 'b');
-      assert.deepEqual(service.book.addressesOf('a'), []);
+      assert.equal(service.holderOf('10.2.1.1')?.id, 'b');
+      assert.deepEqual(service.addressesOf('a'), []);
     });
   }
 
@@ -247,7 +247,7 @@ describe('AttachService: address conflicts', () => {
     driver.addNetns(101);
     await service.attachInspected(c1());
     await service.release('c1');
-    assert.equal(service.book.holderOf('10.2.1.1'), undefined);
+    assert.equal(service.holderOf('10.2.1.1'), undefined);
     assert.deepEqual(allocator.owners(), []);
   });
 });

@@ -17,13 +17,13 @@ export type AttachOutcome =
 /**
  * Attaches one container to the weave network, idempotently: whatever is already in place is
  * kept, what is missing is added, what should not be there is removed. Callers (the start
- * interceptor through the controller, the controller's resync) never need to know what was
+ * endpoint through the controller, the controller's resync) never need to know what was
  * there before.
  */
 @Injectable()
 export class AttachService {
-  readonly book = new AddressBook();
-  readonly converger: NetnsConverger;
+  private readonly book = new AddressBook();
+  private readonly converger: NetnsConverger;
 
   constructor(
     private readonly docker: DockerClient,
@@ -32,6 +32,21 @@ export class AttachService {
     @Inject(WEAVE_OPTIONS) private readonly options: WeaveOptions,
   ) {
     this.converger = new NetnsConverger(driver, options);
+  }
+
+  /** Creates the weave bridge when it is missing (at boot, before the first attach). */
+  async ensureBridge(): Promise<void> {
+    await this.converger.ensureBridge();
+  }
+
+  /** The container this proxy last attached with that address (id and name), if any. */
+  holderOf(address: string): { id: string; name: string } | undefined {
+    return this.book.holderOf(address);
+  }
+
+  /** The addresses (without prefix) this proxy last attached the container with; empty when none. */
+  addressesOf(containerId: string): string[] {
+    return this.book.addressesOf(containerId);
   }
 
   async attach(containerId: string): Promise<AttachOutcome> {

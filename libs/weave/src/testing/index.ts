@@ -1,4 +1,5 @@
-// Test doubles of the weave lib's ports. For specs only: not exported from the lib's index.ts.
+// Test doubles of the weave lib's ports. For specs only: imported as `@app/weave/testing`, never
+// from the lib's index.ts.
 export * from './container.builder';
 export * from './fake-address.allocator';
 export * from './fake-docker.client';

@@ -1,5 +1,6 @@
 import { DomainError, InvalidInputError } from '@app/common';
 import { bindTarget, WEAVEWAIT_TARGET } from '@app/weave';
+import { ContainerDnsOptions } from '../../dns/dns.settings';
 
 /** The weavewait program as the container sees it (the bind at WEAVEWAIT_TARGET). */
 export const WEAVEWAIT_PATH = '/w/w';
@@ -19,7 +20,7 @@ export interface CreateRewriteOptions {
   weavewaitHostDir: string;
   /** Arguments weavewait reads before the command, e.g. `['-s']`. */
   waitArgs: readonly string[];
-  dns?: { server: string; domain: string; hostname?: string };
+  dns?: ContainerDnsOptions;
 }
 
 /** 404 with Docker's own text: the docker CLI pulls the image and retries create on it. */
@@ -109,7 +110,7 @@ function withWeavewaitBind(hostConfig: Record<string, unknown>, hostDir: string)
   return { ...hostConfig, Binds: [...binds, `${hostDir}:${WEAVEWAIT_TARGET}:ro`] };
 }
 
-function withDns(hostConfig: Record<string, unknown>, dns: NonNullable<CreateRewriteOptions['dns']>) {
+function withDns(hostConfig: Record<string, unknown>, dns: ContainerDnsOptions) {
   const dnsServers = [...stringArrayField(hostConfig.Dns, 'HostConfig.Dns'), dns.server];
   const out: Record<string, unknown> = { ...hostConfig, Dns: dnsServers };
   if (stringArrayField(hostConfig.DnsSearch, 'HostConfig.DnsSearch').length === 0) {
@@ -119,7 +120,7 @@ function withDns(hostConfig: Record<string, unknown>, dns: NonNullable<CreateRew
   return out;
 }
 
-function hostnameFields(body: Record<string, unknown>, dns: NonNullable<CreateRewriteOptions['dns']>) {
+function hostnameFields(body: Record<string, unknown>, dns: ContainerDnsOptions) {
   const domain = trimDot(dns.domain);
   const given = body.Hostname !== undefined && body.Hostname !== null && body.Hostname !== '';
   if (given || !dns.hostname || dns.hostname.length + 1 + domain.length > MAX_DOCKER_HOSTNAME) return {};

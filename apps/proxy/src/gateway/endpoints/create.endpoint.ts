@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { stringify } from 'lossless-json';
 import { DockerClient, ImageInspect } from '@app/docker';
 import { isOursAtCreate, mergeEnv, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
@@ -6,7 +6,7 @@ import { parseJsonObject, readBody } from '../body.reader';
 import { rewriteCreateBody } from '../create/create-body.rewriter';
 import { createDnsOptions, WeaveDnsSettings } from '../../dns/dns.settings';
 import { WEAVE_DNS_SETTINGS } from '../../dns/dns.tokens';
-import { InterceptContext, Interceptor } from '../route.table';
+import { EndpointContext, HandledEndpoint } from '../route.table';
 import { waitArgs } from './wait-args';
 
 /**
@@ -14,7 +14,7 @@ import { waitArgs } from './wait-args';
  * (/w/w, mounted read-only at /w) so the app starts only once ethwe is up. Others pass unchanged.
  */
 @Injectable()
-export class CreateInterceptor implements Interceptor {
+export class ContainerCreateEndpoint implements HandledEndpoint {
   readonly name = 'create';
   readonly method = 'POST';
   readonly path = /^\/containers\/create$/;
@@ -22,11 +22,11 @@ export class CreateInterceptor implements Interceptor {
   constructor(
     private readonly docker: DockerClient,
     @Inject(WEAVE_OPTIONS) private readonly weave: WeaveOptions,
-    // Provided only with --with-dns.
-    @Optional() @Inject(WEAVE_DNS_SETTINGS) private readonly dns?: WeaveDnsSettings,
+    // Null without --with-dns.
+    @Inject(WEAVE_DNS_SETTINGS) private readonly dns: WeaveDnsSettings | null,
   ) {}
 
-  async intercept(ctx: InterceptContext): Promise<void> {
+  async handle(ctx: EndpointContext): Promise<void> {
     const raw = await readBody(ctx.req);
     const body = parseJsonObject(raw);
     const imageName = typeof body.Image === 'string' ? body.Image : '';
@@ -44,7 +44,7 @@ export class CreateInterceptor implements Interceptor {
       imageName,
       weavewaitHostDir: this.weave.weavewaitDir,
       waitArgs: waitArgs(this.weave),
-      dns: this.dns && createDnsOptions(this.dns, ctx.query.get('name'), body.Labels),
+      dns: this.dns ? createDnsOptions(this.dns, ctx.query.get('name'), body.Labels) : undefined,
     });
     ctx.log.debug({ image: imageName }, 'create rewritten for weave');
     ctx.proxy.forward(ctx.req, ctx.res, { body: Buffer.from(stringify(rewritten) ?? '{}') });

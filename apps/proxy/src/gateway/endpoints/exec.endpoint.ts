@@ -4,12 +4,12 @@ import { DockerClient } from '@app/docker';
 import { isOursAtRuntime, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
 import { parseJsonObject, readBody } from '../body.reader';
 import { rewriteExecBody } from '../create/create-body.rewriter';
-import { InterceptContext, Interceptor } from '../route.table';
+import { EndpointContext, HandledEndpoint } from '../route.table';
 import { waitArgs } from './wait-args';
 
 /** `POST /containers/{id}/exec`: an exec into one of our containers waits for the network too. */
 @Injectable()
-export class ExecInterceptor implements Interceptor {
+export class ContainerExecEndpoint implements HandledEndpoint {
   readonly name = 'exec';
   readonly method = 'POST';
   readonly path = /^\/containers\/([^/]+)\/exec$/;
@@ -19,7 +19,7 @@ export class ExecInterceptor implements Interceptor {
     @Inject(WEAVE_OPTIONS) private readonly weave: WeaveOptions,
   ) {}
 
-  async intercept(ctx: InterceptContext): Promise<void> {
+  async handle(ctx: EndpointContext): Promise<void> {
     const raw = await readBody(ctx.req);
     const container = await this.docker.inspectContainer(ctx.params[0]).catch(() => undefined);
     const ours = container && isOursAtRuntime(container, this.weave.withIpam, this.weave.weavewaitDir).ours;

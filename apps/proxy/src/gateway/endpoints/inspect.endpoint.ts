@@ -4,21 +4,21 @@ import { parse, stringify } from 'lossless-json';
 import { ContainerInspect } from '@app/docker';
 import { AttachService } from '@app/weave';
 import { relayResponse } from '../pass-through.proxy';
-import { InterceptContext, Interceptor } from '../route.table';
+import { EndpointContext, HandledEndpoint } from '../route.table';
 
 /**
  * `GET /containers/{id}/json` with `--rewrite-inspect`: our containers show their weave address
  * and MAC in NetworkSettings, where compose and orchestrators look for a container's IP.
  */
 @Injectable()
-export class InspectInterceptor implements Interceptor {
+export class ContainerInspectEndpoint implements HandledEndpoint {
   readonly name = 'inspect';
   readonly method = 'GET';
   readonly path = /^\/containers\/([^/]+)\/json$/;
 
   constructor(private readonly attach: AttachService) {}
 
-  async intercept(ctx: InterceptContext): Promise<void> {
+  async handle(ctx: EndpointContext): Promise<void> {
     ctx.proxy.forward(ctx.req, ctx.res, {
       onResponse: async (upstream, res) => {
         if (upstream.statusCode !== 200) return relayResponse(upstream, res);

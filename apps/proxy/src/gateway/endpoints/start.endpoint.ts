@@ -4,8 +4,8 @@ import { DockerClient } from '@app/docker';
 import { isDomainError } from '@app/common';
 import { relayHead, relayResponse } from '../pass-through.proxy';
 import { replyDockerError } from '../docker-error.reply';
-import { InterceptContext, Interceptor } from '../route.table';
-import { CONTAINER_ATTACHER, ContainerAttacher } from './container.attacher';
+import { EndpointContext, HandledEndpoint } from '../route.table';
+import { CONTAINER_ATTACHER, ContainerAttacher } from '../../controller/container.attacher';
 
 /**
  * `POST /containers/{id}/start` and `/restart`: forwarded as they are; a 2xx answer is held until
@@ -13,7 +13,7 @@ import { CONTAINER_ATTACHER, ContainerAttacher } from './container.attacher';
  * still waiting in /w/w and never ran) and the client gets a 500 naming the cause.
  */
 @Injectable()
-export class StartInterceptor implements Interceptor {
+export class ContainerStartEndpoint implements HandledEndpoint {
   readonly name = 'start';
   readonly method = 'POST';
   readonly path = /^\/containers\/([^/]+)\/(?:start|restart)$/;
@@ -23,7 +23,7 @@ export class StartInterceptor implements Interceptor {
     @Inject(CONTAINER_ATTACHER) private readonly attacher: ContainerAttacher,
   ) {}
 
-  async intercept(ctx: InterceptContext): Promise<void> {
+  async handle(ctx: EndpointContext): Promise<void> {
     const id = ctx.params[0];
     ctx.proxy.forward(ctx.req, ctx.res, {
       onResponse: async (upstream, res) => {
