@@ -22,3 +22,35 @@ function promote(from, to) {
 
 const root = path.resolve(__dirname, '..');
 promote(path.join(root, '.build'), path.join(root, 'dist'));
+
+// tsc never deletes the output of a source that was renamed or removed: such leftovers (a stale
+// *.spec.js above all, which the test runner would still pick up) are removed from both trees.
+function sourceOf(rel) {
+  const m = /^(.*)\.js(\.map)?$/.exec(rel);
+  return m ? `${m[1]}.ts` : undefined;
+}
+
+function prune(staged, promoted, rel = '') {
+  for (const entry of fs.readdirSync(path.join(staged, rel), { withFileTypes: true })) {
+    const sub = path.join(rel, entry.name);
+    if (entry.isDirectory()) prune(staged, promoted, sub);
+    else if (sourceOf(sub) && !fs.existsSync(path.join(root, sourceOf(sub)))) {
+      fs.rmSync(path.join(staged, sub), { force: true });
+      fs.rmSync(path.join(promoted, sub), { force: true });
+    }
+  }
+}
+
+function dropUnstaged(staged, promoted, rel) {
+  const dir = path.join(promoted, rel);
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const sub = path.join(rel, entry.name);
+    if (entry.isDirectory()) dropUnstaged(staged, promoted, sub);
+    else if (!fs.existsSync(path.join(staged, sub))) fs.rmSync(path.join(promoted, sub), { force: true });
+  }
+  if (rel && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+}
+
+prune(path.join(root, '.build'), path.join(root, 'dist'));
+for (const top of ['apps', 'libs', 'test']) dropUnstaged(path.join(root, '.build'), path.join(root, 'dist'), top);
