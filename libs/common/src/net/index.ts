@@ -1,0 +1,3 @@
+export * from './ipv4.error';
+export * from './ipv4-address';
+export * from './ipv4-cidr';
