@@ -3,10 +3,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerStatusStore } from '../controller/container.status';
 import { ControllerModule } from '../controller/controller.module';
-import { compileHostnameMatch } from '../gateway/create/hostname.deriver';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { BridgeAddressProbe } from './bridge-address.probe';
-import { DNS_PORT, DnsEndpoint, formatDnsEndpoint, parseDnsEndpoint } from './dns.address';
+import { DNS_PORT, DnsEndpoint, formatDnsEndpoint } from './dns.address';
 import { DnsResolver } from './dns.resolver';
 import { dnsSettings } from './dns.settings';
 import { WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS } from './dns.tokens';
@@ -36,10 +35,7 @@ export class DnsModule {
         },
         {
           provide: WEAVE_DNS_SETTINGS,
-          useFactory: (endpoint: DnsEndpoint) => {
-            compileHostnameMatch(config.hostnameMatch); // a bad --hostname-match stops the boot
-            return dnsSettings(config, endpoint.host);
-          },
+          useFactory: (endpoint: DnsEndpoint) => dnsSettings(config, endpoint.host),
           inject: [WEAVE_DNS_ENDPOINT],
         },
         {
@@ -61,9 +57,7 @@ export class DnsModule {
 }
 
 async function listenEndpoint(config: ProxyConfig, probe: BridgeAddressProbe, log: Logger): Promise<DnsEndpoint> {
-  const endpoint = config.dnsListen
-    ? parseDnsEndpoint(config.dnsListen)
-    : { host: await probe.gateway(), port: DNS_PORT };
+  const endpoint = config.dnsListen ?? { host: await probe.gateway(), port: DNS_PORT };
   if (endpoint.port !== DNS_PORT) {
     // resolv.conf has no port: containers will still ask port 53 of this address.
     log.warn({ listen: formatDnsEndpoint(endpoint) }, 'dns listens on a port containers do not use');
