@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { InvalidInputError } from '@app/common';
+import { InvalidInputError, Ipv4Cidr } from '@app/common';
 import { IpamErrorCode } from './errors';
-import { Ipv4Subnet } from './ipv4.subnet';
 import { parseStoreUrl } from './store.url';
 
 /** Validated, frozen IPAM options (see `resolveIpamOptions`). */
@@ -25,6 +24,20 @@ export const IPAM_DEFAULTS = Object.freeze({
   stateDir: '/var/lib/weave-proxy',
 });
 
+/** One invalid option: which one, and why (the message does not repeat the option's name). */
+export interface IpamOptionProblem {
+  readonly option: keyof IpamOptions;
+  readonly message: string;
+}
+
+// How resolveIpamOptions names each option in front of its problem.
+const PREFIX: Record<keyof IpamOptions, string> = {
+  range: 'range: ',
+  store: 'store ',
+  stateDir: 'state directory ',
+  hostId: 'host id ',
+};
+
 /**
  * Applies defaults and validates every field, reporting all problems in one
  * `InvalidInputError(WPX_IPAM_INVALID_OPTIONS)`; returns a frozen object.
@@ -36,34 +49,40 @@ export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
     stateDir: input.stateDir ?? IPAM_DEFAULTS.stateDir,
     hostId: input.hostId ?? hostname(),
   };
-  const problems = [rangeProblem(options.range), storeProblem(options.store), ...otherProblems(options)];
-  const reported = problems.filter((p): p is string => p !== undefined);
+  const reported = ipamOptionProblems(options).map((p) => `${PREFIX[p.option]}${p.message}`);
   if (reported.length > 0) {
     throw new InvalidInputError(IpamErrorCode.InvalidOptions, `invalid IPAM options: ${reported.join('; ')}`);
   }
   return Object.freeze(options);
 }
 
+/**
+ * Every problem of complete options, in field order; empty when they are valid. The proxy's config
+ * loader calls this too, so a bad `--iprange` or `--store` is reported with the other flags
+ * instead of when the IPAM module boots.
+ */
+export function ipamOptionProblems(options: IpamOptions): IpamOptionProblem[] {
+  const found: Array<[keyof IpamOptions, string | undefined]> = [
+    ['range', rangeProblem(options.range)],
+    ['store', storeProblem(options.store)],
+    ['stateDir', isAbsolute(options.stateDir) ? undefined : `${JSON.stringify(options.stateDir)} must be an absolute path`],
+    ['hostId', options.hostId.trim() !== '' ? undefined : 'must not be empty'],
+  ];
+  return found
+    .filter((f): f is [keyof IpamOptions, string] => f[1] !== undefined)
+    .map(([option, message]) => ({ option, message }));
+}
+
 function rangeProblem(range: string): string | undefined {
   try {
-    const subnet = Ipv4Subnet.parse(range);
-    if (subnet.hostCount === 0) return `range ${range} must be /30 or larger to hold any address`;
-    return undefined;
+    const subnet = Ipv4Cidr.parseNetwork(range);
+    return subnet.prefixLength > 30 ? `${range} must be /30 or larger to hold any address` : undefined;
   } catch (err) {
-    return `range: ${(err as Error).message}`;
+    return (err as Error).message;
   }
 }
 
 function storeProblem(store: string): string | undefined {
   const location = parseStoreUrl(store);
   return typeof location === 'string' ? location : undefined;
-}
-
-function otherProblems(options: IpamOptions): (string | undefined)[] {
-  return [
-    isAbsolute(options.stateDir)
-      ? undefined
-      : `state directory ${JSON.stringify(options.stateDir)} must be an absolute path`,
-    options.hostId.trim() !== '' ? undefined : 'host id must not be empty',
-  ];
 }

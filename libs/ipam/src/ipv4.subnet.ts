@@ -1,69 +1,61 @@
-import ipaddr from 'ipaddr.js';
-import { InvalidInputError } from '@app/common';
+import { InvalidInputError, Ipv4Address, Ipv4Cidr, Ipv4FormatError } from '@app/common';
 import { IpamErrorCode } from './errors';
 import { AddressSpan } from './lease.store';
 
 /** Parses a strict dotted quad (no `10.1`, no octal) to its 32-bit value; undefined if it is not one. */
 export function addressToNumber(address: string): number | undefined {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
-  const [a, b, c, d] = ipaddr.IPv4.parse(address).toByteArray();
-  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+  return Ipv4Address.tryParse(address)?.value;
 }
 
 export function numberToAddress(value: number): string {
-  const bytes = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
-  return ipaddr.fromByteArray(bytes).toString();
+  return Ipv4Address.fromNumber(value).toString();
 }
 
 /**
- * An IPv4 subnet in canonical network form. Host addresses exclude the network and broadcast
- * addresses, so only prefixes up to /30 have any (a /31 or /32 cannot be allocated from).
+ * An IPv4 subnet in canonical network form, for allocation: the common Ipv4Cidr plus host
+ * addresses, which exclude the network and broadcast addresses, so only prefixes up to /30 have
+ * any (a /31 or /32 cannot be allocated from). Addresses are 32-bit numbers here.
  */
 export class Ipv4Subnet {
   /** 32-bit value of the network address. */
   readonly network: number;
   readonly cidr: string;
+  readonly prefixLength: number;
 
-  private constructor(
-    network: number,
-    readonly prefixLength: number,
-  ) {
-    this.network = network;
-    this.cidr = `${numberToAddress(network)}/${prefixLength}`;
+  private constructor(private readonly value: Ipv4Cidr) {
+    this.network = value.network.value;
+    this.cidr = value.toString();
+    this.prefixLength = value.prefixLength;
   }
 
-  /** Parses `10.2.0.0/24`; rejects malformed text and non-canonical forms such as `10.2.0.5/24`. */
+  /**
+   * Parses `10.2.0.0/24` (Ipv4Cidr.parseNetwork); rejects malformed text and non-canonical forms
+   * such as `10.2.0.5/24` with InvalidInputError `WPX_IPAM_INVALID_SUBNET`.
+   */
   static parse(cidr: string): Ipv4Subnet {
-    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
-      throw new InvalidInputError(
-        IpamErrorCode.InvalidSubnet,
-        `invalid subnet ${cidr}: expected an IPv4 CIDR such as 10.2.0.0/24`,
-      );
+    try {
+      return new Ipv4Subnet(Ipv4Cidr.parseNetwork(cidr));
+    } catch (err) {
+      if (!(err instanceof Ipv4FormatError)) throw err;
+      const reason =
+        err.kind === 'host-bits'
+          ? `not a network address, did you mean ${err.suggestion}?`
+          : 'expected an IPv4 CIDR such as 10.2.0.0/24';
+      throw new InvalidInputError(IpamErrorCode.InvalidSubnet, `invalid subnet ${cidr}: ${reason}`);
     }
-    const [address, prefixLength] = ipaddr.IPv4.parseCIDR(cidr);
-    const value = addressToNumber(address.toString()) as number;
-    const subnet = Ipv4Subnet.containing(value, prefixLength);
-    if (subnet.network !== value) {
-      throw new InvalidInputError(
-        IpamErrorCode.InvalidSubnet,
-        `invalid subnet ${cidr}: not a network address, did you mean ${subnet.cidr}?`,
-      );
-    }
-    return subnet;
   }
 
   /** The subnet of the given prefix length that contains `address` (a 32-bit value). */
   static containing(address: number, prefixLength: number): Ipv4Subnet {
-    const size = 2 ** (32 - prefixLength);
-    return new Ipv4Subnet(address - (address % size), prefixLength);
+    return new Ipv4Subnet(Ipv4Cidr.containing(Ipv4Address.fromNumber(address), prefixLength));
   }
 
   get size(): number {
-    return 2 ** (32 - this.prefixLength);
+    return this.value.size;
   }
 
   get broadcast(): number {
-    return this.network + this.size - 1;
+    return this.value.broadcast.value;
   }
 
   /** Number of addresses that can be handed out: all but network and broadcast. */
@@ -72,11 +64,11 @@ export class Ipv4Subnet {
   }
 
   contains(address: number): boolean {
-    return address >= this.network && address <= this.broadcast;
+    return Number.isInteger(address) && address >= 0 && address < 2 ** 32 && this.value.contains(Ipv4Address.fromNumber(address));
   }
 
   covers(other: Ipv4Subnet): boolean {
-    return this.contains(other.network) && this.contains(other.broadcast);
+    return this.value.contains(other.value);
   }
 
   isNetworkOrBroadcast(address: number): boolean {

@@ -12,13 +12,13 @@ const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 export function parseStoreUrl(store: string): StoreLocation | string {
   if (store === 'sqlite') return { kind: 'sqlite' };
   if (!store.startsWith(ETCD_SCHEME)) {
-    return `store ${JSON.stringify(store)} must be "sqlite" or etcd://host:port[,host:port...]`;
+    return `${JSON.stringify(store)} must be "sqlite" or etcd://host:port[,host:port...]`;
   }
   const members = store.slice(ETCD_SCHEME.length).split(',');
   const bad = members.filter((member) => !isHostPort(member));
   if (bad.length > 0) {
     const listed = bad.map((member) => JSON.stringify(member)).join(', ');
-    return `store ${JSON.stringify(store)} has invalid etcd endpoints ${listed} (expected host:port)`;
+    return `${JSON.stringify(store)} has invalid etcd endpoints ${listed} (expected host:port)`;
   }
   return { kind: 'etcd', endpoints: members.map((member) => `http://${member}`) };
 }

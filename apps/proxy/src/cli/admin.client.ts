@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { DomainError } from '@app/common';
-import { parseListenAddress } from '../listen/listen-address';
+import { parseListenAddress } from '../config/listen-address';
 
 class AdminUnreachableError extends DomainError {
   readonly code = 'WPX_ADMIN_UNREACHABLE';

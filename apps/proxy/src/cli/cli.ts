@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { isDomainError } from '@app/common';
 import { launchProxy } from '../bootstrap';
 import { ConfigError, loadConfig } from '../config/config.loader';
-import { LOG_LEVELS, ProxyConfig } from '../config/proxy.config';
+import { ProxyConfig } from '../config/proxy.config';
 import { packageRoot, VERSION } from '../version';
 import { launchOptions, toConfigValues } from './launch.options';
 import { addReportCommands } from './report.commands';
@@ -34,7 +34,6 @@ function buildProgram(onLaunch: (config: ProxyConfig) => Promise<void>): Command
     .exitOverride()
     .showHelpAfterError();
   for (const option of launchOptions()) launch.addOption(option);
-  launch.addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'));
   launch.action(async (opts: Record<string, unknown>) => {
     const values = toConfigValues(opts);
     values.hostId ||= os.hostname();
@@ -55,7 +54,8 @@ export async function runCli(argv: string[], onLaunch = launchProxy): Promise<nu
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`weave: ${p}`);
+      for (const p of err.problems) console.error(`weave launch-proxy: ${p}`);
+      console.error("Run 'weave launch-proxy --help' for usage.");
       return 2;
     }
     console.error(`weave: ${isDomainError(err) ? err.message : (err as Error).stack}`);

@@ -1,18 +1,15 @@
-import { InvalidArgumentError, Option } from 'commander';
-import { ProxyConfig } from '../config/proxy.config';
+import { Option } from 'commander';
+import { ConfigInput } from '../config/flag.parsers';
+import { LOG_LEVELS } from '../config/proxy.config';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function seconds(value: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a duration such as 30, 30s, 500ms or 2m');
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
-}
-
-/** Every flag of `weave launch-proxy`; defaults live in ProxyConfig, not here. */
+/**
+ * Every flag of `weave launch-proxy`. Values stay text here: the config loader parses and checks
+ * them all at once (so one run lists every bad flag); defaults live in ProxyConfig.
+ */
 export function launchOptions(): Option[] {
   return [
     new Option('-H, --docker-host <url>', 'the Docker daemon (default unix:///var/run/docker.sock)'),
@@ -24,8 +21,8 @@ export function launchOptions(): Option[] {
     new Option('--store <url>', 'IPAM store: sqlite (default) or etcd://host:2379[,host:2379]'),
     new Option('--state-dir <dir>', 'where the embedded store keeps its data (default /var/lib/weave-proxy)'),
     new Option('--host-id <id>', 'this host in a shared store (default the hostname)'),
-    new Option('--release-grace <duration>', 'keep a dead container\'s address this long (default 30s)').argParser(seconds),
-    new Option('--resync-interval <duration>', 'full resync period (default 60s)').argParser(seconds),
+    new Option('--release-grace <duration>', 'keep a dead container\'s address this long, whole seconds: 30, 30s, 2m (default 30s)'),
+    new Option('--resync-interval <duration>', 'full resync period, whole seconds: 60, 60s, 1m (default 60s)'),
     new Option('--rewrite-inspect', 'show the weave address in docker inspect'),
     new Option('--no-rewrite-hosts', 'leave the containers\' /etc/hosts alone'),
     new Option('--no-multicast-route', 'do not add a multicast route on ethwe'),
@@ -46,24 +43,25 @@ export function launchOptions(): Option[] {
     new Option('--docker-tlscacert <file>', 'CA of the daemon'),
     new Option('--docker-tlscert <file>', 'client certificate for the daemon'),
     new Option('--docker-tlskey <file>', 'client key for the daemon'),
+    new Option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default info)`),
   ];
 }
 
 /** Maps commander's option names onto ProxyConfig fields (undefined = use the default). */
-export function toConfigValues(o: Record<string, unknown>): Partial<ProxyConfig> {
+export function toConfigValues(o: Record<string, unknown>): ConfigInput {
   const s = (k: string) => o[k] as string | undefined;
   return {
     dockerHost: s('dockerHost'),
     listen: o.listen as string[] | undefined,
-    logLevel: s('logLevel') as ProxyConfig['logLevel'],
+    logLevel: s('logLevel'),
     bridge: s('bridge'),
     withIpam: o.withIpam === true,
     iprange: s('iprange') ?? s('ipallocRange'),
     store: s('store'),
     stateDir: s('stateDir'),
     hostId: s('hostId'),
-    releaseGraceSeconds: o.releaseGrace as number | undefined,
-    resyncIntervalSeconds: o.resyncInterval as number | undefined,
+    releaseGraceSeconds: s('releaseGrace'),
+    resyncIntervalSeconds: s('resyncInterval'),
     rewriteInspect: o.rewriteInspect === true,
     rewriteHosts: o.rewriteHosts !== false,
     multicastRoute: o.multicastRoute !== false,

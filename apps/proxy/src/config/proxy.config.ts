@@ -1,60 +1,56 @@
-import {
-  ArrayMinSize,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { hostname } from 'node:os';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IpEndpoint } from '@app/common';
+import { Check, dnsDomainProblem, dockerHostProblem, hostnameMatchProblem, listenProblem, nonEmptyProblem } from './flag.checks';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const LISTEN_URL = /^(unix:\/\/\/.+|tcp:\/\/(\[[0-9a-fA-F:]+\]|[^:/\s]*):\d{1,5})$/;
-const DOCKER_URL = /^(unix:\/\/\/.+|(tcp|http|https):\/\/[^\s/]+)$/;
-const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
-
 /**
- * Everything the proxy is told at start, validated once by the config loader and then frozen.
- * Only the loader builds one of these; everything else receives it through injection.
+ * Everything the proxy is told at start, validated once by the config loader (every flag, all
+ * problems at once) and then frozen. Only the loader builds one of these; everything else receives
+ * it through injection and only reads it: values are already parsed (durations in seconds, DNS
+ * addresses as endpoints) or already checked with the very parser their module uses.
  */
 export class ProxyConfig {
-  @Matches(DOCKER_URL, { message: 'docker host must be unix:///path or tcp://host:port' })
+  @Check(dockerHostProblem)
   dockerHost = 'unix:///var/run/docker.sock';
 
   @ArrayMinSize(1)
-  @Matches(LISTEN_URL, { each: true, message: 'listen address must be tcp://host:port or unix:///path' })
+  @Check(listenProblem)
   listen: string[] = ['tcp://0.0.0.0:12375'];
 
-  @IsIn(LOG_LEVELS as unknown as string[])
+  @IsIn(LOG_LEVELS as unknown as string[], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
 
   @IsString()
-  @Matches(/^[A-Za-z0-9_.-]{1,15}$/, { message: 'bridge must be a valid interface name (1-15 characters)' })
+  @Matches(/^[A-Za-z0-9_.-]{1,15}$/, { message: 'must be a valid interface name (1-15 letters, digits, _ . -)' })
   bridge = 'weave';
 
   @IsBoolean() withIpam = false;
-  @Matches(CIDR, { message: 'iprange must be an IPv4 CIDR such as 10.32.0.0/12' })
-  iprange = '10.32.0.0/12';
+  /** A network CIDR of /30 or larger; checked with the IPAM's own rules (ipamOptionProblems). */
+  @IsString() iprange = '10.32.0.0/12';
   @IsString() store = 'sqlite';
   @IsString() stateDir = '/var/lib/weave-proxy';
-  @IsString() hostId = '';
+  /** Default: this machine's hostname. */
+  @IsString() hostId = hostname();
+  /** Whole seconds, 0 … 86400 (`--release-grace 2m` is 120). */
   @IsInt() @Min(0) @Max(86400) releaseGraceSeconds = 30;
 
   @IsBoolean() rewriteInspect = false;
   @IsBoolean() rewriteHosts = true;
   @IsBoolean() multicastRoute = true;
+  /** Whole seconds, 1 … 86400. */
   @IsInt() @Min(1) @Max(86400) resyncIntervalSeconds = 60;
 
   @IsBoolean() withDns = false;
-  @IsOptional() @IsString() dnsListen?: string;
-  @IsString() dnsDomain = 'weave.local.';
-  @IsOptional() @IsString({ each: true }) dnsUpstream?: string[];
-  @IsOptional() @IsString() hostnameFromLabel?: string;
-  @IsString() hostnameMatch = '(.*)';
+  /** Unset: the docker bridge's address, port 53 (found at boot). */
+  @IsOptional() dnsListen?: IpEndpoint;
+  @Check(dnsDomainProblem) dnsDomain = 'weave.local.';
+  /** Unset: the host's resolv.conf servers (read at boot). */
+  @IsOptional() dnsUpstream?: IpEndpoint[];
+  @IsOptional() @Check(nonEmptyProblem) hostnameFromLabel?: string;
+  @Check(hostnameMatchProblem) hostnameMatch = '(.*)';
   @IsString() hostnameReplacement = '$1';
 
   @IsBoolean() tls = false;

@@ -8,11 +8,10 @@ import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { BridgeAddressProbe } from './bridge-address.probe';
-import { DNS_PORT, DnsEndpoint, formatDnsEndpoint, parseDnsEndpoint } from './dns.address';
+import { DNS_PORT, DnsEndpoint, formatDnsEndpoint } from './dns.address';
 import { DnsResolver } from './dns.resolver';
 import { dnsSettings } from './dns.settings';
 import { WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS } from './dns.tokens';
-import { compileHostnameMatch } from './hostname.deriver';
 import { chooseUpstreams, UpstreamForwarder } from './upstream.forwarder';
 import { WeaveDnsServer } from './weave-dns.server';
 
@@ -35,11 +34,8 @@ const RESOLV_CONF = '/etc/resolv.conf';
     },
     {
       provide: WEAVE_DNS_SETTINGS,
-      useFactory: (config: ProxyConfig, endpoint: DnsEndpoint | null) => {
-        if (!endpoint) return null;
-        compileHostnameMatch(config.hostnameMatch); // a bad --hostname-match stops the boot
-        return dnsSettings(config, endpoint.host);
-      },
+      useFactory: (config: ProxyConfig, endpoint: DnsEndpoint | null) =>
+        endpoint ? dnsSettings(config, endpoint.host) : null,
       inject: [PROXY_CONFIG, WEAVE_DNS_ENDPOINT],
     },
     {
@@ -66,9 +62,7 @@ const RESOLV_CONF = '/etc/resolv.conf';
 export class DnsModule {}
 
 async function listenEndpoint(config: ProxyConfig, probe: BridgeAddressProbe, log: Logger): Promise<DnsEndpoint> {
-  const endpoint = config.dnsListen
-    ? parseDnsEndpoint(config.dnsListen)
-    : { host: await probe.gateway(), port: DNS_PORT };
+  const endpoint = config.dnsListen ?? { host: await probe.gateway(), port: DNS_PORT };
   if (endpoint.port !== DNS_PORT) {
     // resolv.conf has no port: containers will still ask port 53 of this address.
     log.warn({ listen: formatDnsEndpoint(endpoint) }, 'dns listens on a port containers do not use');

@@ -35,6 +35,10 @@ describe('ptrAddress', () => {
     ['4.3.2.10.IN-ADDR.ARPA', '10.2.3.4'],
     ['3.2.10.in-addr.arpa', undefined],
     ['256.3.2.10.in-addr.arpa', undefined],
+    ['4.3.2.010.in-addr.arpa', '10.2.3.4'],
+    ['5.4.3.2.10.in-addr.arpa', undefined],
+    ['x.3.2.10.in-addr.arpa', undefined],
+    ['in-addr.arpa', undefined],
     ['c2.weave.local', undefined],
   ];
   for (const [input, want] of cases) test(`${input} → ${want}`, () => assert.equal(ptrAddress(input), want));

@@ -1,3 +1,4 @@
+import { Ipv4Address } from '@app/common';
 import { ContainerStatus } from '../controller/container.status';
 
 /** The parts of a container's status that name it in DNS. */
@@ -22,11 +23,18 @@ export function inDomain(name: string, domain: string): boolean {
   return name === d || name.endsWith(`.${d}`);
 }
 
-/** `4.3.2.10.in-addr.arpa` → `10.2.3.4`; undefined for any other name. */
+const REVERSE_ZONE = '.in-addr.arpa';
+
+/**
+ * `4.3.2.10.in-addr.arpa` → `10.2.3.4`; undefined for any other name. Labels of up to three digits
+ * with leading zeros (`010`) are read as decimal, as they always were here.
+ */
 export function ptrAddress(name: string): string | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa$/.exec(normalizeDomain(name));
-  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
-  return [m[4], m[3], m[2], m[1]].map(Number).join('.');
+  const n = normalizeDomain(name);
+  if (!n.endsWith(REVERSE_ZONE)) return undefined;
+  const labels = n.slice(0, -REVERSE_ZONE.length).split('.').reverse();
+  const decimal = labels.map((l) => (/^[0-9]{1,3}$/.test(l) ? String(Number(l)) : l));
+  return Ipv4Address.tryParse(decimal.join('.'))?.toString();
 }
 
 /**

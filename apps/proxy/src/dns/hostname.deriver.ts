@@ -1,4 +1,6 @@
-import { InvalidInputError } from '@app/common';
+import { compileGoRegexp, expandGoTemplate, GoRegexpError, InvalidInputError } from '@app/common';
+
+export { expandGoTemplate };
 
 export interface HostnameDerivation {
   /** From `?name=`; Docker's leading '/' is stripped. */
@@ -30,13 +32,16 @@ export function deriveHostname(input: HostnameDerivation): string | undefined {
   return hostname === '' ? undefined : hostname;
 }
 
-/** Compiles `--hostname-match` the way deriveHostname uses it; call at boot to fail early. */
+/**
+ * Compiles `--hostname-match` the way deriveHostname uses it (anchored, Go syntax). The config loader
+ * already refused a pattern that does not compile; the error here is for direct callers.
+ */
 export function compileHostnameMatch(match: string): RegExp {
   try {
-    return new RegExp(`^(?:${translateNamedGroups(match)})$`);
+    return compileGoRegexp(match, { anchored: true });
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new InvalidInputError('WPX_INVALID_HOSTNAME_MATCH', `invalid --hostname-match "${match}": ${reason}`);
+    if (!(err instanceof GoRegexpError)) throw err;
+    throw new InvalidInputError('WPX_INVALID_HOSTNAME_MATCH', `invalid --hostname-match "${match}": ${err.reason}`);
   }
 }
 
@@ -46,45 +51,4 @@ function hostnameSource(input: HostnameDerivation): string | undefined {
   if (typeof label === 'string' && label !== '') return label;
   const name = input.containerName?.replace(/^\//, '');
   return name ? name : undefined;
-}
-
-// Go spells named groups `(?P<name>...)`; JavaScript only knows `(?<name>...)`. Escaped parentheses
-// and parentheses inside character classes are literal, so they are skipped.
-function translateNamedGroups(pattern: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      out += pattern.slice(i, i + 2);
-      i++;
-    } else if (inClass) {
-      inClass = ch !== ']';
-      out += ch;
-    } else if (ch === '(' && pattern.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-    } else {
-      inClass = ch === '[';
-      out += ch;
-    }
-  }
-  return out;
-}
-
-/**
- * Go's regexp.Expand: `$$` is a literal `$`; `$name` takes the longest run of letters, digits and
- * underscores as the name (so `$1x` names group "1x"); `${name}` delimits it; a number names a
- * numbered group (no leading zeros), anything else a named group; an unknown or unmatched group
- * expands to nothing; a `$` not followed by a valid name is kept literally.
- */
-export function expandGoTemplate(template: string, found: RegExpExecArray): string {
-  return template.replace(/\$(?:(\$)|\{([\p{L}\p{Nd}_]+)\}|([\p{L}\p{Nd}_]+))/gu, (_all, dollar, braced, bare) =>
-    dollar ? '$' : groupValue(found, braced ?? bare),
-  );
-}
-
-function groupValue(found: RegExpExecArray, name: string): string {
-  if (/^(?:0|[1-9][0-9]{0,8})$/.test(name)) return found[Number(name)] ?? '';
-  return found.groups?.[name] ?? '';
 }

@@ -14,7 +14,7 @@ describe('resolvConfServers', () => {
 describe('chooseUpstreams', () => {
   const self = { host: '172.17.0.1', port: 53 };
   test('the flags win over resolv.conf', () => {
-    assert.deepEqual(chooseUpstreams(['127.0.0.1:5353'], 'nameserver 10.0.0.2\n', self), [{ host: '127.0.0.1', port: 5353 }]);
+    assert.deepEqual(chooseUpstreams([{ host: '127.0.0.1', port: 5353 }], 'nameserver 10.0.0.2\n', self), [{ host: '127.0.0.1', port: 5353 }]);
   });
   test('resolv.conf without our own address', () => {
     assert.deepEqual(chooseUpstreams(undefined, 'nameserver 172.17.0.1\nnameserver 10.0.0.2\n', self), [

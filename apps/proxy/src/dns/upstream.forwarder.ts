@@ -16,18 +16,17 @@ export function resolvConfServers(text: string): string[] {
 }
 
 /**
- * The upstreams to forward to: `--dns-upstream` when given, else the host's resolv.conf servers.
- * Our own address is never one of them (a loop), whatever the source.
+ * The upstreams to forward to: `--dns-upstream` (parsed by the config loader) when given, else
+ * the host's resolv.conf servers. Our own address is never one of them (a loop), whatever the source.
  */
 export function chooseUpstreams(
-  flags: readonly string[] | undefined,
+  flags: readonly DnsEndpoint[] | undefined,
   resolvConf: string,
   self: DnsEndpoint,
 ): DnsEndpoint[] {
-  const candidates = flags && flags.length > 0 ? flags : resolvConfServers(resolvConf);
-  return candidates
-    .map((text) => parseDnsEndpoint(text))
-    .filter((u) => !(u.host === self.host && u.port === self.port));
+  const candidates =
+    flags && flags.length > 0 ? flags : resolvConfServers(resolvConf).map((text) => parseDnsEndpoint(text));
+  return candidates.filter((u) => !(u.host === self.host && u.port === self.port));
 }
 
 /**

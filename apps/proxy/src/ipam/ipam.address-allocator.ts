@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import * as ipaddr from 'ipaddr.js';
+import { Ipv4Address, Ipv4Cidr } from '@app/common';
 import { AllocationRequest, IpamAllocator } from '@app/ipam';
 import { AcquireMeta, AddressAllocator, InterfaceAddress, WeaveCidrRequest } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
@@ -43,17 +43,17 @@ export class IpamAddressAllocator implements AddressAllocator {
 
   private toIpam(requests: WeaveCidrRequest[], current: InterfaceAddress[]): AllocationRequest[] {
     const unused = [...current];
-    const take = (subnet: string) => {
+    const take = (subnet: Ipv4Cidr) => {
       const i = unused.findIndex((a) => inSubnet(a.address, subnet));
       return i < 0 ? undefined : unused.splice(i, 1)[0];
     };
     // Explicit claims first take their own addresses out of the candidates.
-    for (const r of requests) if (r.kind === 'claim') take(`${r.address}/32`);
+    for (const r of requests) if (r.kind === 'claim') take(Ipv4Cidr.of(Ipv4Address.parse(r.address), 32));
     return requests.map((r): AllocationRequest => {
       if (r.kind === 'claim') return { type: 'ip', address: r.address, prefixLength: r.prefixLength };
-      const subnet = r.subnet ?? this.config.iprange;
+      const subnet = Ipv4Cidr.parse(r.subnet ?? this.config.iprange);
       const have = take(subnet);
-      const prefixLength = Number(subnet.split('/')[1]);
+      const prefixLength = subnet.prefixLength;
       return have && have.prefixLength === prefixLength
         ? { type: 'ip', address: have.address, prefixLength }
         : { type: 'net', subnet: r.subnet };
@@ -61,10 +61,8 @@ export class IpamAddressAllocator implements AddressAllocator {
   }
 }
 
-function inSubnet(address: string, cidr: string): boolean {
-  try {
-    return ipaddr.parse(address).match(ipaddr.parseCIDR(cidr));
-  } catch {
-    return false;
-  }
+// An address already on ethwe that is not a canonical IPv4 address (none should be) fits nothing.
+function inSubnet(address: string, subnet: Ipv4Cidr): boolean {
+  const parsed = Ipv4Address.tryParse(address);
+  return parsed !== undefined && subnet.contains(parsed);
 }

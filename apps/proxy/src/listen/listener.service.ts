@@ -9,7 +9,7 @@ import { ProxyConfig } from '../config/proxy.config';
 import { serverTlsMaterial } from '../config/tls.files';
 import { GatewayService } from '../gateway/gateway.service';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
-import { isLoopback, ListenAddress, parseListenAddress } from './listen-address';
+import { isLoopback, ListenAddress, parseListenAddress } from '../config/listen-address';
 import { httpServerOptions, httpsServerOptions } from './server.options';
 import { clearStaleSocket } from './unix-socket';
 

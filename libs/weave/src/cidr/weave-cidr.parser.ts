@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@app/common';
-import ipaddr from 'ipaddr.js';
+import { InvalidInputError, Ipv4Cidr, Ipv4ErrorKind, Ipv4FormatError } from '@app/common';
 
 /** One token of WEAVE_CIDR: claim exactly one address, or allocate one (from a subnet or the default range). */
 export type WeaveCidrRequest =
@@ -16,9 +15,6 @@ export type WeaveCidrSpec =
   | { kind: 'requests'; requests: WeaveCidrRequest[] };
 
 const ENV_KEY = 'WEAVE_CIDR=';
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-// Only canonical dotted quads: ipaddr.js would silently read `010.1.1.1` as octal, `1.2.3` as 1.2.0.3.
-const CANONICAL_CIDR = new RegExp(`^(${OCTET}(?:\\.${OCTET}){3})/(3[0-2]|[12]?[0-9])$`);
 const FORMS = 'expected ADDRESS/PREFIX, ip:ADDRESS/PREFIX, net:default or net:SUBNET/PREFIX';
 
 export function formatCidr(address: string, prefixLength: number): string {
@@ -53,37 +49,36 @@ function parseToken(token: string): WeaveCidrRequest {
   if (token === 'net:default') return { kind: 'allocate', text: token };
   if (token.startsWith('net:')) return parseSubnet(token);
   const cidr = token.startsWith('ip:') ? token.slice(3) : token;
-  const { address, prefixLength } = parseCanonicalCidr(token, cidr);
-  return { kind: 'claim', address, prefixLength, text: token };
+  const parsed = parseCanonicalCidr(token, cidr);
+  return { kind: 'claim', address: parsed.address.toString(), prefixLength: parsed.prefixLength, text: token };
 }
 
 function parseSubnet(token: string): WeaveCidrRequest {
-  const { address, prefixLength } = parseCanonicalCidr(token, token.slice(4));
-  const network = ipaddr.IPv4.networkAddressFromCIDR(formatCidr(address, prefixLength)).toString();
-  if (network !== address) {
-    throw invalid(token, `a subnet must be given by its network address, ${formatCidr(network, prefixLength)}`);
+  const cidr = parseCanonicalCidr(token, token.slice(4));
+  if (!cidr.isNetwork) {
+    throw invalid(token, `a subnet must be given by its network address, ${cidr.toNetwork().toString()}`);
   }
-  return { kind: 'allocate', subnet: formatCidr(address, prefixLength), text: token };
+  return { kind: 'allocate', subnet: cidr.toString(), text: token };
 }
 
-function parseCanonicalCidr(token: string, cidr: string): { address: string; prefixLength: number } {
-  const match = CANONICAL_CIDR.exec(cidr);
-  if (match) return { address: match[1], prefixLength: Number(match[2]) };
-  throw invalid(token, explain(cidr));
+// Only canonical text (Ipv4Cidr): ipaddr.js alone would read `010.1.1.1` as octal, `1.2.3` as 1.2.0.3.
+function parseCanonicalCidr(token: string, text: string): Ipv4Cidr {
+  try {
+    return Ipv4Cidr.parse(text);
+  } catch (err) {
+    if (!(err instanceof Ipv4FormatError)) throw err;
+    throw invalid(token, REASONS[err.kind](text));
+  }
 }
 
-// Finds the most helpful reason a CIDR-looking text was refused; the regexp alone only says no.
-function explain(cidr: string): string {
-  const slash = cidr.indexOf('/');
-  if (slash < 0) {
-    return /^[0-9.]+$/.test(cidr) ? 'an address needs a prefix length, e.g. /24' : FORMS;
-  }
-  const address = cidr.slice(0, slash);
-  if (!new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`).test(address)) {
-    return /^[0-9.]+$/.test(address) ? `"${address}" is not a canonical IPv4 address` : FORMS;
-  }
-  return 'the prefix length must be a number from 0 to 32';
-}
+// The most helpful reason a CIDR-looking text was refused, worded for WEAVE_CIDR.
+const REASONS: Record<Ipv4ErrorKind, (text: string) => string> = {
+  syntax: () => FORMS,
+  'missing-prefix': () => 'an address needs a prefix length, e.g. /24',
+  address: (text) => `"${text.split('/')[0]}" is not a canonical IPv4 address`,
+  prefix: () => 'the prefix length must be a number from 0 to 32',
+  'host-bits': () => FORMS,
+};
 
 function invalid(token: string, reason: string): InvalidInputError {
   return new InvalidInputError('WPX_INVALID_WEAVE_CIDR', `invalid WEAVE_CIDR "${token}": ${reason}`);

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { Ipv4Address, Ipv4Cidr } from '@app/common';
 import { AcquireMeta, AddressAllocator } from '../attach/address.allocator';
 import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
@@ -55,10 +55,10 @@ export class FakeAddressAllocator implements AddressAllocator {
   }
 
   private reuse(subnet: string, current: InterfaceAddress[], granted: InterfaceAddress[]): InterfaceAddress | undefined {
-    const range = ipaddr.IPv4.parseCIDR(subnet);
+    const range = Ipv4Cidr.parse(subnet);
     const taken = this.taken(granted);
-    const fit = current.find((a) => !taken.has(a.address) && ipaddr.IPv4.parse(a.address).match(range));
-    return fit && { address: fit.address, prefixLength: range[1] };
+    const fit = current.find((a) => !taken.has(a.address) && range.contains(Ipv4Address.parse(a.address)));
+    return fit && { address: fit.address, prefixLength: range.prefixLength };
   }
 
   private fresh(granted: InterfaceAddress[]): InterfaceAddress {

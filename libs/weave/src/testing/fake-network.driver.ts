@@ -6,6 +6,7 @@ import {
   NetworkDriver,
   peerVethName,
 } from '../network/network.driver';
+import { Ipv4Cidr } from '@app/common';
 import { formatCidr } from '../cidr/weave-cidr.parser';
 
 type Method = keyof NetworkDriver;
@@ -39,8 +40,8 @@ export interface EthweView {
 }
 
 export function parseCidr(cidr: string): InterfaceAddress {
-  const [address, prefix] = cidr.split('/');
-  return { address, prefixLength: Number(prefix) };
+  const parsed = Ipv4Cidr.parse(cidr);
+  return { address: parsed.address.toString(), prefixLength: parsed.prefixLength };
 }
 
 export function hasChanges(c: EthweChanges): boolean {
