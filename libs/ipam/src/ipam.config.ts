@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { InvalidInputError } from '@app/common';
-import { IpamErrorCode } from './errors';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { Ipv4Subnet } from './ipv4.subnet';
 import { parseStoreUrl } from './store.url';
 
@@ -27,7 +26,7 @@ export const IPAM_DEFAULTS = Object.freeze({
 
 /**
  * Applies defaults and validates every field, reporting all problems in one
- * `InvalidInputError(WPX_IPAM_INVALID_OPTIONS)`; returns a frozen object.
+ * `InvalidInputError(ERRORS.WPX_IPAM_INVALID_OPTIONS)`; returns a frozen object.
  */
 export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
   const options: IpamOptions = {
@@ -39,7 +38,7 @@ export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
   const problems = [rangeProblem(options.range), storeProblem(options.store), ...otherProblems(options)];
   const reported = problems.filter((p): p is string => p !== undefined);
   if (reported.length > 0) {
-    throw new InvalidInputError(IpamErrorCode.InvalidOptions, `invalid IPAM options: ${reported.join('; ')}`);
+    throw new InvalidInputError(ERRORS.WPX_IPAM_INVALID_OPTIONS, `invalid IPAM options: ${reported.join('; ')}`);
   }
   return Object.freeze(options);
 }

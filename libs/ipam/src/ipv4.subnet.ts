@@ -1,6 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { InvalidInputError } from '@app/common';
-import { IpamErrorCode } from './errors';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { AddressSpan } from './lease.store';
 
 /** Parses a strict dotted quad (no `10.1`, no octal) to its 32-bit value; undefined if it is not one. */
@@ -36,7 +35,7 @@ export class Ipv4Subnet {
   static parse(cidr: string): Ipv4Subnet {
     if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr)) {
       throw new InvalidInputError(
-        IpamErrorCode.InvalidSubnet,
+        ERRORS.WPX_IPAM_INVALID_SUBNET,
         `invalid subnet ${cidr}: expected an IPv4 CIDR such as 10.2.0.0/24`,
       );
     }
@@ -45,7 +44,7 @@ export class Ipv4Subnet {
     const subnet = Ipv4Subnet.containing(value, prefixLength);
     if (subnet.network !== value) {
       throw new InvalidInputError(
-        IpamErrorCode.InvalidSubnet,
+        ERRORS.WPX_IPAM_INVALID_SUBNET,
         `invalid subnet ${cidr}: not a network address, did you mean ${subnet.cidr}?`,
       );
     }

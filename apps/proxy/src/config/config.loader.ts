@@ -1,13 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { InvalidInputError } from '@app/common';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { ProxyConfig } from './proxy.config';
 import { defaultCertDir, tlsFileProblems, withTlsDefaults } from './tls.files';
 
 /** Thrown with every problem at once, so a user fixes the command line in one go. */
 export class ConfigError extends InvalidInputError {
   constructor(readonly problems: string[]) {
-    super('WPX_BAD_CONFIG', problems.join('; '));
+    super(ERRORS.WPX_BAD_CONFIG, problems.join('; '));
   }
 }
 

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@app/common';
+import { ERRORS, InvalidInputError } from '@app/common';
 
 export interface HostnameDerivation {
   /** From `?name=`; Docker's leading '/' is stripped. */
@@ -36,7 +36,7 @@ export function compileHostnameMatch(match: string): RegExp {
     return new RegExp(`^(?:${translateNamedGroups(match)})$`);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new InvalidInputError('WPX_INVALID_HOSTNAME_MATCH', `invalid --hostname-match "${match}": ${reason}`);
+    throw new InvalidInputError(ERRORS.WPX_INVALID_HOSTNAME_MATCH, `invalid --hostname-match "${match}": ${reason}`);
   }
 }
 
