@@ -59,9 +59,10 @@ describe('gateway: run, logs -f, events', () => {
         return live || undefined;
       }, { timeoutMs: 20_000, intervalMs: 250 });
       assert.equal(events.exitCode, null, 'docker events is still running');
+      // Listen before starting: the stream is flowing now, so output nobody listens to is lost.
+      const shown = waitForOutput(events, new RegExp(`^start ${name}$`, 'm'), 10_000);
       await dockerOk(['start', name]);
-      const out = await waitForOutput(events, new RegExp(`^start ${name}$`, 'm'), 10_000);
-      assert.match(out, new RegExp(`^start ${name}$`, 'm'));
+      assert.match(await shown, new RegExp(`^start ${name}$`, 'm'));
     } finally {
       events.kill('SIGINT');
       await exited(events).catch(() => events.kill('SIGKILL'));
