@@ -10,7 +10,7 @@ import { describeResult, docker, dockerDirect, dockerOk } from '../support/docke
 import { startEventDropper, EventDropper } from '../support/event.dropper';
 import { removeRunContainers, uniqueName } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
-import { sleep, waitFor } from '../support/wait';
+import { never, waitFor } from '../support/wait';
 import {
   ContainerEntry,
   adminGet,
@@ -114,9 +114,9 @@ describe('controller: containers stay attached across restarts', () => {
     for (const n of [claimed, ipam]) assert.equal((await dockerDirect(['restart', '-t', '0', n])).code, 0);
     assert.equal((await dockerDirect(['start', late])).code, 0);
     assert.notDeepEqual(await Promise.all([claimed, ipam].map((n) => inspectDirect(n, '{{.State.Pid}}'))), pids);
-    // Nobody attaches them while the proxy is down: the processes wait in /w/w.
-    await sleep(300);
-    assert.equal(await ethweAddresses(late), undefined, 'not attached while the proxy is down');
+    // Nobody attaches them while the proxy is down: the processes wait in /w/w (a running proxy
+    // would attach within a second).
+    await never(`an ethwe in ${late} while the proxy is down`, () => ethweAddresses(late));
 
     proxy = await startProxy(args());
     const ms = await bothAttachedWithin5s('after the proxy restart');

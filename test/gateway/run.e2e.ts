@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { describeResult, docker, dockerOk, exited, spawnDocker, waitForOutput } from '../support/docker.cli';
 import { uniqueName } from '../support/names';
 import { useProxy } from '../support/proxy.harness';
-import { sleep } from '../support/wait';
+import { waitFor } from '../support/wait';
 
 describe('gateway: run, logs -f, events', () => {
   const proxy = useProxy();
@@ -36,21 +36,33 @@ describe('gateway: run, logs -f, events', () => {
 
   test('docker events shows a container start while it runs', async () => {
     const name = uniqueName('events');
+    const probe = uniqueName('events-probe');
     await dockerOk(['create', '--name', name, 'busybox:local', 'true']);
+    await dockerOk(['create', '--name', probe, 'busybox:local', 'true']);
     const events = spawnDocker([
       'events',
       '--filter', 'type=container',
       '--filter', 'event=start',
       '--filter', `container=${name}`,
+      '--filter', `container=${probe}`,
       '--format', '{{.Action}} {{.Actor.Attributes.name}}',
     ]);
     try {
-      // No --since: the event must arrive live, so give the CLI a moment to subscribe.
-      await sleep(1_000);
+      // No --since: only live events are shown, so a start of the probe seen on the stream means
+      // the CLI has subscribed. Start the probe (it exits at once) until one shows.
+      let live = false;
+      let failed: Error | undefined;
+      void waitForOutput(events, new RegExp(`start ${probe}\\n`), 20_000).then(() => (live = true), (err: Error) => (failed = err));
+      await waitFor('docker events to show a start of the probe', async () => {
+        if (failed) throw failed;
+        if (!live) await dockerOk(['start', probe]);
+        return live || undefined;
+      }, { timeoutMs: 20_000, intervalMs: 250 });
       assert.equal(events.exitCode, null, 'docker events is still running');
+      // Listen before starting: the stream is flowing now, so output nobody listens to is lost.
+      const shown = waitForOutput(events, new RegExp(`^start ${name}$`, 'm'), 10_000);
       await dockerOk(['start', name]);
-      const out = await waitForOutput(events, new RegExp(`start ${name}\\n`), 10_000);
-      assert.equal(out, `start ${name}\n`);
+      assert.match(await shown, new RegExp(`^start ${name}$`, 'm'));
     } finally {
       events.kill('SIGINT');
       await exited(events).catch(() => events.kill('SIGKILL'));

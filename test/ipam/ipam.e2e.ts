@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { describeResult, docker, dockerOk } from '../support/docker.cli';
 import { RUN_PREFIX, removeRunContainers, uniqueName } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
-import { sleep, waitFor } from '../support/wait';
+import { shared } from '../support/fixture';
+import { waitFor } from '../support/wait';
 import {
   AllocationEntry,
   adminGet,
@@ -90,37 +91,42 @@ describe('ipam: --iprange 10.2.3.0/24 (the seed page)', () => {
     assert.deepEqual(await ethweAddresses(name), before, logs());
   });
 
-  const burst: string[] = [];
-  let burstAddrs = new Map<string, string>();
+  /** 20 containers started at once; the addresses they got, by name (undefined: the run failed). */
+  const burst = shared(async () => {
+    const names = Array.from({ length: 20 }, (_, i) => uniqueName(`burst${i}`));
+    const results = await Promise.all(
+      names.map((n) => docker(['run', '-d', '--name', n, '-e', 'WEAVE_CIDR=', 'busybox:local', 'sleep', '300'], { timeoutMs: 60_000 })),
+    );
+    const addrs = await Promise.all(names.map((n) => ethweAddresses(n)));
+    return names.map((name, i) => ({ name, result: results[i], addrs: addrs[i] }));
+  });
 
   test('20 containers started concurrently get 20 distinct addresses', async (t) => {
-    for (let i = 0; i < 20; i++) burst.push(uniqueName(`burst${i}`));
-    const results = await Promise.all(
-      burst.map((n) => docker(['run', '-d', '--name', n, '-e', 'WEAVE_CIDR=', 'busybox:local', 'sleep', '300'], { timeoutMs: 60_000 })),
-    );
-    results.forEach((r, i) => assert.equal(r.code, 0, describeResult(['run', burst[i]], r) + logs()));
-    const addrs = await Promise.all(burst.map((n) => ethweAddresses(n)));
-    addrs.forEach((a, i) => {
-      assert.equal(a?.length, 1, `${burst[i]}: ${JSON.stringify(a)}`);
-      assertHostAddress(a![0], SEED_RANGE, burst[i]);
-    });
-    assertDistinct(addrs.map((a) => a![0]));
-    burstAddrs = new Map(burst.map((n, i) => [n, addrs[i]![0]]));
+    const started = await burst();
+    for (const { name, result, addrs } of started) {
+      assert.equal(result.code, 0, describeResult(['run', name], result) + logs());
+      assert.equal(addrs?.length, 1, `${name}: ${JSON.stringify(addrs)}`);
+      assertHostAddress(addrs![0], SEED_RANGE, name);
+    }
+    assertDistinct(started.map((b) => b.addrs![0]));
 
     const allocations = await adminGet<AllocationEntry[]>(proxy, '/_weave/allocations');
     if (!allocations) {
       t.diagnostic('GET /_weave/allocations answers 404: not checked');
       return;
     }
-    for (const [n, cidr] of burstAddrs) {
-      const id = (await inspectDirect(n, '{{.Id}}'))!;
+    for (const { name, addrs } of started) {
+      const id = (await inspectDirect(name, '{{.Id}}'))!;
       const mine: AllocationEntry[] = allocations.filter((a) => a.containerId === id);
-      assert.deepEqual(mine.map((a) => `${a.address}/${a.prefixLength}`), [cidr], `${n} in /_weave/allocations`);
+      assert.deepEqual(mine.map((a) => `${a.address}/${a.prefixLength}`), [addrs![0]], `${name} in /_weave/allocations`);
     }
   });
 
   test('restarting the proxy keeps every allocation', async (t) => {
-    assert.equal(burstAddrs.size, 20, 'needs the burst test');
+    const started = await burst();
+    const burstAddrs = new Map(started.map((b) => [b.name, b.addrs?.[0]]));
+    const first = started[0].name;
+    assert.ok([...burstAddrs.values()].every((a) => a !== undefined), `every burst container has an address: ${JSON.stringify([...burstAddrs])}`);
     const allocBefore = await adminGet<AllocationEntry[]>(proxy, '/_weave/allocations');
     await proxy.stop();
     proxy = await startProxy(args());
@@ -131,8 +137,8 @@ describe('ipam: --iprange 10.2.3.0/24 (the seed page)', () => {
     const freshAddr = (await ethweAddresses(fresh))![0];
     assert.ok(![...burstAddrs.values()].includes(freshAddr), `${freshAddr} was not held by a burst container`);
     // A proxy-driven restart after the proxy restart still finds the lease.
-    await dockerOk(['restart', '-t', '0', burst[0]]);
-    assert.deepEqual(await ethweAddresses(burst[0]), [burstAddrs.get(burst[0])], logs());
+    await dockerOk(['restart', '-t', '0', first]);
+    assert.deepEqual(await ethweAddresses(first), [burstAddrs.get(first)], logs());
     const allocAfter = await adminGet<AllocationEntry[]>(proxy, '/_weave/allocations');
     if (!allocBefore || !allocAfter) {
       t.diagnostic('GET /_weave/allocations answers 404: not compared');
@@ -239,31 +245,37 @@ describe('ipam: --with-ipam and subnets of the default range 10.32.0.0/12', () =
     assert.match(addrs[0], /^10\.(3[2-9]|4[0-7])\.\d+\.\d+\/12$/);
   });
 
-  const loop: Array<{ code: number | null; stderr: string; addr?: string }> = [];
-
-  test('50 docker run --rm -e WEAVE_CIDR=net:10.32.4.0/28 in a row: no address leaks (never "no free address")', { timeout: 120_000 }, async (t) => {
+  /** 50 `docker run --rm` in a row in one /28 (it holds 14): their exit codes, stderr and addresses. */
+  const loop = shared(async () => {
     const started = Date.now();
+    const runs: Array<{ code: number | null; stderr: string; addr?: string }> = [];
     for (let i = 0; i < 50; i++) {
       const args = ['run', '--rm', '-e', 'WEAVE_CIDR=net:10.32.4.0/28', 'busybox:local', 'ip', '-4', '-o', 'addr', 'show', 'ethwe'];
       const r = await docker(args, { timeoutMs: 30_000 });
-      loop.push({ code: r.code, stderr: r.stderr, addr: parseInet(r.stdout.toString())[0] });
+      runs.push({ code: r.code, stderr: r.stderr, addr: parseInet(r.stdout.toString())[0] });
     }
-    const failed = loop.filter((x) => x.code !== 0);
-    t.diagnostic(`50 runs in ${Date.now() - started} ms; ${failed.length} failed; ${new Set(loop.map((x) => x.addr)).size} distinct addresses`);
+    return { runs, ms: Date.now() - started };
+  });
+
+  test('50 docker run --rm -e WEAVE_CIDR=net:10.32.4.0/28 in a row: no address leaks (never "no free address")', { timeout: 120_000 }, async (t) => {
+    const { runs, ms } = await loop();
+    const failed = runs.filter((x) => x.code !== 0);
+    t.diagnostic(`50 runs in ${ms} ms; ${failed.length} failed; ${new Set(runs.map((x) => x.addr)).size} distinct addresses`);
     // A /28 holds 14: without releases the 15th run would find it exhausted.
     const exhausted = failed.filter((x) => /no free address/.test(x.stderr));
     assert.deepEqual(exhausted.map((x) => x.stderr.trim()), [], `addresses leaked${logs()}`);
-    assert.ok(loop.filter((x) => x.code === 0).length >= 15, `at least 15 runs succeeded: ${JSON.stringify(failed.map((x) => x.stderr.trim()))}`);
-    for (const x of loop) {
+    assert.ok(runs.filter((x) => x.code === 0).length >= 15, `at least 15 runs succeeded: ${JSON.stringify(failed.map((x) => x.stderr.trim()))}`);
+    for (const x of runs) {
       if (!x.addr) continue;
       const last = Number(x.addr.split('/')[0].split('.')[3]);
       assert.ok(/^10\.32\.4\.\d+\/28$/.test(x.addr) && last > 0 && last < 15, `${x.addr}: a host address of 10.32.4.0/28`);
     }
   });
 
-  test('... and all 50 succeed', () => {
-    assert.equal(loop.length, 50, 'needs the loop above');
-    const failed = loop.filter((x) => x.code !== 0);
+  test('... and all 50 succeed', { timeout: 120_000 }, async () => {
+    const { runs } = await loop();
+    assert.equal(runs.length, 50);
+    const failed = runs.filter((x) => x.code !== 0);
     assert.deepEqual(failed.map((x) => x.stderr.trim()), []);
   });
 
@@ -300,7 +312,15 @@ describe('ipam: --with-ipam and subnets of the default range 10.32.0.0/12', () =
     const freed = (await ethweAddresses(a))![0];
     await dockerOk(['rm', '-f', a]);
     // The release follows dockerd's destroy event, which reaches the proxy a moment later.
-    await sleep(1_000);
+    await waitFor(
+      `${freed} to be released`,
+      async () => {
+        const held = await adminGet<AllocationEntry[]>(proxy, '/_weave/allocations');
+        assert.ok(held, 'GET /_weave/allocations');
+        return held.some((x) => `${x.address}/${x.prefixLength}` === freed) ? undefined : true;
+      },
+      { describe: () => logs() },
+    );
     const r = await docker(['run', '-d', '--name', c, '-e', 'WEAVE_CIDR=net:10.32.6.0/30', 'busybox:local', 'sleep', '300'], { timeoutMs: 30_000 });
     assert.equal(r.code, 0, describeResult(['run', c], r) + logs());
     assert.deepEqual(await ethweAddresses(c), [freed]);

@@ -10,7 +10,7 @@ import { dockerOk } from '../support/docker.cli';
 import { DOCKER_SOCKET_URL, rawRequest } from '../support/http.client';
 import { removeRunContainers } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
-import { sleep, waitFor } from '../support/wait';
+import { waitFor } from '../support/wait';
 import { disconnectMidStream } from './support/disconnects';
 import { BAD_BODY_CASES, HostileCase, PATH_CASES, PROTOCOL_CASES, SLOW_CASES } from './support/hostile.cases';
 import { jsonBodyOf, openIdle, processStats, rawExchange, statusOf } from './support/raw.socket';
@@ -46,6 +46,22 @@ async function hijackedOpen(proxy: ProxyHandle): Promise<number> {
   return Number(/^weave_proxy_hijacked_streams_open (\d+)/m.exec(res.body.toString())?.[1] ?? NaN);
 }
 
+/** The proxy's stats once its open files stayed the same over three readings (warm-up sockets closed). */
+async function settledStats(pid: number): Promise<{ rss: number; fds: number }> {
+  let last = processStats(pid);
+  let same = 0;
+  return waitFor(
+    "the proxy's open files to settle after the warm-up",
+    () => {
+      const now = processStats(pid);
+      same = now.fds === last.fds ? same + 1 : 0;
+      last = now;
+      return same >= 3 ? now : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 250, describe: () => JSON.stringify(last) },
+  );
+}
+
 describe('security: hostile input', () => {
   let proxy: ProxyHandle;
   let baseline: { rss: number; fds: number };
@@ -54,8 +70,7 @@ describe('security: hostile input', () => {
     // Warm up every code path once (JIT, lazily loaded modules, the dockerd pool) before measuring.
     for (const c of [...BAD_BODY_CASES, ...PROTOCOL_CASES, ...PATH_CASES]) await rawExchange(proxy.port, c.send);
     await dockerOk(['ps']);
-    await sleep(2_000);
-    baseline = processStats(proxy.process!.pid!);
+    baseline = await settledStats(proxy.process!.pid!);
   });
   after(async () => {
     await removeRunContainers();

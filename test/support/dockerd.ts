@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { repoRoot } from './proxy.harness';
-import { sleep, waitFor } from './wait';
+import { waitFor } from './wait';
 
 const run = promisify(execFile);
 
@@ -47,13 +47,23 @@ export function dockerdOpenCount(file: string, pid = dockerdPid()): number {
 /** Stops dockerd with SIGTERM and waits (up to 60 s) until the process is gone. */
 export async function stopDockerd(): Promise<void> {
   const pid = dockerdPid();
+  const children = childPids(pid);
   process.kill(pid, 'SIGTERM');
   await waitFor('dockerd to exit', () => (fs.existsSync(`/proc/${pid}`) ? undefined : true), {
     timeoutMs: 60_000,
     intervalMs: 200,
   });
-  // Let its containerd child finish too, so the next start finds no leftovers.
-  await sleep(500);
+  // Its containerd child must be gone too, so the next start finds no leftovers.
+  await waitFor(`dockerd's children (${children.join(', ')}) to exit`, () => (children.some((c) => fs.existsSync(`/proc/${c}`)) ? undefined : true), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
+}
+
+/** The pids of a process's children (over all its threads), from /proc. */
+function childPids(pid: number): number[] {
+  const tasks = fs.existsSync(`/proc/${pid}/task`) ? fs.readdirSync(`/proc/${pid}/task`) : [];
+  return tasks.flatMap((tid) => readOr(`/proc/${pid}/task/${tid}/children`, '').split(/\s+/).filter(Boolean).map(Number));
 }
 
 /** Starts dockerd exactly as test/setup.sh does, and waits until it answers. */

@@ -25,3 +25,23 @@ export async function waitFor<T>(
     await sleep(opts.intervalMs ?? 100);
   }
 }
+
+/**
+ * The negative of `waitFor`: polls `probe` for `forMs` (every `intervalMs`) and rejects as soon as
+ * it answers something other than `undefined`, with `what` and that answer. Use it for "X never
+ * happens", with `forMs` longer than the time X would take if it did happen (so the check can
+ * fail), never as a sleep before a single look.
+ */
+export async function never<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  opts: { forMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.forMs ?? 3_000);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) throw new Error(`${what} happened: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline) return;
+    await sleep(opts.intervalMs ?? 100);
+  }
+}

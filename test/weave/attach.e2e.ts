@@ -6,8 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { describeResult, docker, dockerDirect, dockerOk } from '../support/docker.cli';
 import { removeImages, removeRunContainers, uniqueName } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
-import { sleep, waitFor } from '../support/wait';
+import { never, waitFor } from '../support/wait';
 import {
+  adminGet,
+  ContainerEntry,
   dockerPty,
   ethweAddresses,
   hostWeaveVeths,
@@ -220,8 +222,11 @@ describe('weave attach: WEAVE_CIDR through the proxy', () => {
     const binds = await inspectDirect(name, '{{json .HostConfig.Binds}}');
     assert.ok(binds === 'null' || binds === '[]', `Binds ${binds}`);
     assert.equal(await inspectDirect(name, '{{json .Config.Entrypoint}}'), 'null');
-    await sleep(500);
-    assert.equal(await ethweAddresses(name), undefined, 'no ethwe (the host has none either)');
+    // The controller has looked at it (it reports every container it reconciled) ...
+    const seen = await waitFor(`${name} in /_weave/containers`, async () => (await adminGet<ContainerEntry[]>(proxy, `/_weave/containers?name=${name}`))?.[0], { describe: () => logs() });
+    assert.equal(seen.phase, 'not-ours', JSON.stringify(seen));
+    // ... and no attach follows, not even a late one (an attach takes well under a second).
+    await never('an ethwe in the --net=host container (the host has none either)', () => ethweAddresses(name));
     assert.equal(await isRunning(name), true);
   });
 

@@ -1,22 +1,18 @@
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 
 /** dockerd answered with a non-2xx status; `message` is dockerd's own text. */
 export class DockerApiError extends DomainError {
-  readonly code = 'WPX_DOCKER_API';
   override readonly status: number;
 
   constructor(status: number, message: string) {
-    super(message);
+    super(ERRORS.WPX_DOCKER_API, message);
     this.status = status;
   }
 }
 
 /** dockerd could not be reached at all (socket missing, refused, reset). */
 export class DockerUnavailableError extends DomainError {
-  readonly code = 'WPX_DOCKER_UNAVAILABLE';
-  override readonly status = 502;
-
   constructor(endpointUrl: string, cause: string) {
-    super(`Cannot connect to the Docker daemon at ${endpointUrl}. Is the docker daemon running? (${cause})`);
+    super(ERRORS.WPX_DOCKER_UNAVAILABLE, `Cannot connect to the Docker daemon at ${endpointUrl}. Is the docker daemon running? (${cause})`);
   }
 }

@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@app/common';
-import { IpamErrorCode } from './errors';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { Ipv4Subnet, addressToNumber } from './ipv4.subnet';
 import { Lease } from './lease';
 
@@ -11,13 +10,13 @@ export function subnetInRange(range: Ipv4Subnet, cidr: string): Ipv4Subnet {
   const subnet = Ipv4Subnet.parse(cidr);
   if (!range.covers(subnet)) {
     throw new InvalidInputError(
-      IpamErrorCode.SubnetOutsideRange,
+      ERRORS.WPX_IPAM_SUBNET_OUTSIDE_RANGE,
       `subnet ${subnet.cidr} is outside the allocation range ${range.cidr}`,
     );
   }
   if (subnet.hostCount === 0) {
     throw new InvalidInputError(
-      IpamErrorCode.SubnetTooSmall,
+      ERRORS.WPX_IPAM_SUBNET_TOO_SMALL,
       `subnet ${subnet.cidr} has no host addresses (use /30 or larger)`,
     );
   }
@@ -35,11 +34,11 @@ export function checkClaim(address: string, prefixLength: number): number {
   const value = addressToNumber(address);
   const prefixOk = Number.isInteger(prefixLength) && prefixLength >= 0 && prefixLength <= 32;
   if (value === undefined || !prefixOk) {
-    throw new InvalidInputError(IpamErrorCode.InvalidAddress, `invalid address ${address}/${prefixLength}`);
+    throw new InvalidInputError(ERRORS.WPX_IPAM_INVALID_ADDRESS, `invalid address ${address}/${prefixLength}`);
   }
   if (Ipv4Subnet.containing(value, prefixLength).isNetworkOrBroadcast(value)) {
     throw new InvalidInputError(
-      IpamErrorCode.InvalidAddress,
+      ERRORS.WPX_IPAM_INVALID_ADDRESS,
       `address ${address}/${prefixLength} is the network or broadcast address of its subnet`,
     );
   }

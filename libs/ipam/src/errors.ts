@@ -1,49 +1,34 @@
-import { DomainError } from '@app/common';
-
-/** The stable codes of every error this library raises (clients and tests match on them). */
-export const IpamErrorCode = {
-  Exhausted: 'WPX_IPAM_EXHAUSTED',
-  AddressInUse: 'WPX_IPAM_ADDRESS_IN_USE',
-  StoreUnavailable: 'WPX_IPAM_STORE_UNAVAILABLE',
-  SubnetOutsideRange: 'WPX_IPAM_SUBNET_OUTSIDE_RANGE',
-  InvalidSubnet: 'WPX_IPAM_INVALID_SUBNET',
-  SubnetTooSmall: 'WPX_IPAM_SUBNET_TOO_SMALL',
-  InvalidAddress: 'WPX_IPAM_INVALID_ADDRESS',
-  InvalidOptions: 'WPX_IPAM_INVALID_OPTIONS',
-} as const;
+import { DomainError, ERRORS } from '@app/common';
 
 /**
  * Every host address of the subnet is held. Not terminal: a release (a container removed, a grace
  * period ending) can make a later attempt succeed.
  */
 export class IpamExhaustedError extends DomainError {
-  readonly code = IpamErrorCode.Exhausted;
-  override readonly status = 503;
-
   constructor(readonly subnet: string) {
-    super(`no free address in ${subnet}`);
+    super(ERRORS.WPX_IPAM_EXHAUSTED, `no free address in ${subnet}`);
   }
 }
 
-/** A claim of an address another container holds. Terminal: the container's configuration asks for it. */
+/**
+ * A claim of an address another container holds. Terminal: the container's configuration asks for
+ * it. The same code as the weave library's AddressInUseError (a holder outside IPAM's range).
+ */
 export class IpamConflictError extends DomainError {
-  readonly code = IpamErrorCode.AddressInUse;
-  override readonly status = 409;
-  override readonly terminal = true;
-
   constructor(
     readonly address: string,
     readonly holderOwner: string,
     holderName?: string,
   ) {
-    super(`address ${address} is already in use by container ${describeHolder(holderOwner, holderName)}`);
+    super(ERRORS.WPX_ADDRESS_IN_USE, `address ${address} is already in use by container ${describeHolder(holderOwner, holderName)}`);
   }
 }
 
 /** The lease store did not answer (etcd down, database file not writable). Retried by the controller. */
 export class IpamStoreUnavailableError extends DomainError {
-  readonly code = IpamErrorCode.StoreUnavailable;
-  override readonly status = 503;
+  constructor(message: string) {
+    super(ERRORS.WPX_IPAM_STORE_UNAVAILABLE, message);
+  }
 }
 
 // Docker reports names with a leading slash; people know containers by name, else by short id.

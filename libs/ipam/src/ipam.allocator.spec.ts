@@ -84,7 +84,7 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
       assert.deepEqual({ kind: claimed.kind, subnet: claimed.subnet }, { kind: 'claimed', subnet: '10.2.3.0/30' });
       assert.deepEqual(await ipam().claim(A, '10.2.3.1', 30), claimed);
       await assert.rejects(ipam('host-2').claim(B, '10.2.3.1', 30), {
-        code: 'WPX_IPAM_ADDRESS_IN_USE',
+        code: 'WPX_ADDRESS_IN_USE',
         status: 409,
         message: 'address 10.2.3.1 is already in use by container web',
       });
@@ -143,7 +143,7 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
         { type: 'net' as const },
         { type: 'ip' as const, address: '10.2.1.1', prefixLength: 24 },
       ];
-      await assert.rejects(ipam().allocateAll(A, requests), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+      await assert.rejects(ipam().allocateAll(A, requests), { code: 'WPX_ADDRESS_IN_USE' });
       assert.deepEqual(await ipam().leasesOf(A), [held]);
       await assert.rejects(ipam().allocateAll(C, [{ type: 'net' }, { type: 'net', subnet: '10.9.0.0/24' }]), { code: 'WPX_IPAM_SUBNET_OUTSIDE_RANGE' });
       assert.deepEqual(await ipam().leasesOf(C), []);

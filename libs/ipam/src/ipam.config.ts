@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { InvalidInputError, Ipv4Cidr } from '@app/common';
-import { IpamErrorCode } from './errors';
+import { ERRORS, InvalidInputError, Ipv4Cidr } from '@app/common';
 import { parseStoreUrl } from './store.url';
 
 /** Validated, frozen IPAM options (see `resolveIpamOptions`). */
@@ -40,7 +39,7 @@ const PREFIX: Record<keyof IpamOptions, string> = {
 
 /**
  * Applies defaults and validates every field, reporting all problems in one
- * `InvalidInputError(WPX_IPAM_INVALID_OPTIONS)`; returns a frozen object.
+ * `InvalidInputError(ERRORS.WPX_IPAM_INVALID_OPTIONS)`; returns a frozen object.
  */
 export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
   const options: IpamOptions = {
@@ -51,7 +50,7 @@ export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
   };
   const reported = ipamOptionProblems(options).map((p) => `${PREFIX[p.option]}${p.message}`);
   if (reported.length > 0) {
-    throw new InvalidInputError(IpamErrorCode.InvalidOptions, `invalid IPAM options: ${reported.join('; ')}`);
+    throw new InvalidInputError(ERRORS.WPX_IPAM_INVALID_OPTIONS, `invalid IPAM options: ${reported.join('; ')}`);
   }
   return Object.freeze(options);
 }

@@ -1,5 +1,4 @@
-import { InvalidInputError, Ipv4Address, Ipv4Cidr, Ipv4FormatError } from '@app/common';
-import { IpamErrorCode } from './errors';
+import { ERRORS, InvalidInputError, Ipv4Address, Ipv4Cidr, Ipv4FormatError } from '@app/common';
 import { AddressSpan } from './lease.store';
 
 /** Parses a strict dotted quad (no `10.1`, no octal) to its 32-bit value; undefined if it is not one. */
@@ -41,7 +40,7 @@ export class Ipv4Subnet {
         err.kind === 'host-bits'
           ? `not a network address, did you mean ${err.suggestion}?`
           : 'expected an IPv4 CIDR such as 10.2.0.0/24';
-      throw new InvalidInputError(IpamErrorCode.InvalidSubnet, `invalid subnet ${cidr}: ${reason}`);
+      throw new InvalidInputError(ERRORS.WPX_IPAM_INVALID_SUBNET, `invalid subnet ${cidr}: ${reason}`);
     }
   }
 

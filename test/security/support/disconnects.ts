@@ -1,7 +1,6 @@
 import { dockerOk, spawnDocker, waitForOutput } from '../../support/docker.cli';
 import { uniqueName } from '../../support/names';
 import { ProxyHandle } from '../../support/proxy.harness';
-import { sleep } from '../../support/wait';
 import { httpRequest, rawExchange } from './raw.socket';
 
 const MB = 1024 * 1024;
@@ -49,5 +48,4 @@ export async function disconnectMidStream(proxy: ProxyHandle): Promise<void> {
     await abandonedUpload(proxy);
     await halfCreate(proxy);
   }
-  await sleep(500);
 }

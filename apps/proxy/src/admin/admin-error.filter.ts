@@ -1,13 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import { isDomainError } from '@app/common';
+import { ErrorCode, ERRORS, isDomainError } from '@app/common';
 import type { FastifyReply } from 'fastify';
 
-const CODES: Record<number, string> = {
-  400: 'WPX_BAD_REQUEST',
-  404: 'WPX_NOT_FOUND',
-  405: 'WPX_METHOD_NOT_ALLOWED',
-  503: 'WPX_UNAVAILABLE',
-};
+const BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
+  [ERRORS.WPX_BAD_REQUEST, ERRORS.WPX_NOT_FOUND, ERRORS.WPX_METHOD_NOT_ALLOWED, ERRORS.WPX_UNAVAILABLE].map((e) => [e.status, e.code]),
+);
+
+/** The code of an HTTP error the framework raised: its own entry, else the generic 4xx or 5xx one. */
+function codeOfStatus(status: number): ErrorCode {
+  return BY_STATUS[status] ?? (status < 500 ? ERRORS.WPX_BAD_REQUEST.code : ERRORS.WPX_INTERNAL.code);
+}
 
 /**
  * The admin API's one error shape: `{code, message}` with a stable code; never a stack trace or
@@ -29,7 +31,7 @@ function describe(err: unknown): { status: number; code: string; message: string
     const body = err.getResponse() as { message?: string | string[] } | string;
     const raw = typeof body === 'string' ? body : body.message;
     const message = Array.isArray(raw) ? raw.join('; ') : (raw ?? err.message);
-    return { status, code: CODES[status] ?? `WPX_HTTP_${status}`, message };
+    return { status, code: codeOfStatus(status), message };
   }
-  return { status: 500, code: 'WPX_INTERNAL', message: 'internal error (see the proxy log)' };
+  return { status: ERRORS.WPX_INTERNAL.status, code: ERRORS.WPX_INTERNAL.code, message: 'internal error (see the proxy log)' };
 }

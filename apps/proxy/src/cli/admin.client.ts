@@ -1,11 +1,10 @@
 import * as http from 'node:http';
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 import { parseListenAddress } from '../config/listen-address';
 
 class AdminUnreachableError extends DomainError {
-  readonly code = 'WPX_ADMIN_UNREACHABLE';
   constructor(url: string, cause: string) {
-    super(`cannot reach the proxy at ${url}: ${cause} (is it running? choose it with -L)`);
+    super(ERRORS.WPX_ADMIN_UNREACHABLE, `cannot reach the proxy at ${url}: ${cause} (is it running? choose it with -L)`);
   }
 }
 

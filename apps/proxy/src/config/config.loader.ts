@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { InvalidInputError } from '@app/common';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { parseDockerEndpoint } from '@app/docker';
 import { ipamOptionProblems } from '@app/ipam';
 import { FLAG_NAMES, flagName } from './flag.names';
@@ -15,7 +15,7 @@ import { defaultCertDir, tlsFileProblems, withTlsDefaults } from './tls.files';
  */
 export class ConfigError extends InvalidInputError {
   constructor(readonly problems: string[]) {
-    super('WPX_BAD_CONFIG', problems.join('; '));
+    super(ERRORS.WPX_BAD_CONFIG, problems.join('; '));
   }
 }
 

@@ -1,4 +1,4 @@
-import { InvalidInputError, Ipv4Address, Ipv4Cidr } from '@app/common';
+import { ERRORS, InvalidInputError, Ipv4Address, Ipv4Cidr } from '@app/common';
 
 export type ListenAddress =
   | { kind: 'tcp'; url: string; host: string; port: number }
@@ -13,7 +13,7 @@ export function parseListenAddress(url: string): ListenAddress {
   if (/^unix:\/\/\/./.test(url)) return { kind: 'unix', url, path: url.slice('unix://'.length) };
   const m = /^tcp:\/\/(\[[0-9a-fA-F:]+\]|[^:/\s]*):(\d{1,5})$/.exec(url);
   if (!m || Number(m[2]) > 65535) {
-    throw new InvalidInputError('WPX_BAD_LISTEN', `listen address "${url}": expected tcp://host:port or unix:///path`);
+    throw new InvalidInputError(ERRORS.WPX_BAD_LISTEN, `listen address "${url}": expected tcp://host:port or unix:///path`);
   }
   return { kind: 'tcp', url, host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(m[2]) };
 }

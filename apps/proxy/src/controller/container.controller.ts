@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, isDomainError } from '@app/common';
+import { DomainError, ERRORS, isDomainError } from '@app/common';
 import { DockerClient } from '@app/docker';
 import { AttachService } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
@@ -126,5 +126,7 @@ const FULL_ID = /^[0-9a-f]{64}$/;
 
 /** A failure recorded by an earlier reconcile of the same container, reported to a waiting start. */
 class AttachReportedError extends DomainError {
-  readonly code = 'WPX_ATTACH_FAILED';
+  constructor(message: string) {
+    super(ERRORS.WPX_ATTACH_FAILED, message);
+  }
 }

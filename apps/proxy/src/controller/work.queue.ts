@@ -1,4 +1,4 @@
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 
 /** What one processing of a key ended with. */
 export type Outcome = { ok: true } | { ok: false; error: unknown; terminal: boolean };
@@ -20,11 +20,8 @@ type Waiter = (outcome: Outcome) => void;
 
 /** The proxy is shutting down: the key was not processed. */
 export class ShutDownError extends DomainError {
-  readonly code = 'WPX_SHUTTING_DOWN';
-  override readonly status = 503;
-  override readonly terminal = true;
   constructor() {
-    super('weave proxy is shutting down');
+    super(ERRORS.WPX_SHUTTING_DOWN, 'weave proxy is shutting down');
   }
 }
 

@@ -1,4 +1,4 @@
-import { compileGoRegexp, expandGoTemplate, GoRegexpError, InvalidInputError } from '@app/common';
+import { compileGoRegexp, expandGoTemplate, GoRegexpError, InvalidInputError, ERRORS } from '@app/common';
 
 export { expandGoTemplate };
 
@@ -41,7 +41,7 @@ export function compileHostnameMatch(match: string): RegExp {
     return compileGoRegexp(match, { anchored: true });
   } catch (err) {
     if (!(err instanceof GoRegexpError)) throw err;
-    throw new InvalidInputError('WPX_INVALID_HOSTNAME_MATCH', `invalid --hostname-match "${match}": ${err.reason}`);
+    throw new InvalidInputError(ERRORS.WPX_INVALID_HOSTNAME_MATCH, `invalid --hostname-match "${match}": ${err.reason}`);
   }
 }
 

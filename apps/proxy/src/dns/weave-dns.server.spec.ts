@@ -83,7 +83,13 @@ describe('WeaveDnsServer', () => {
     assert.equal((byId.get(4) as { rcode?: string }).rcode, 'SERVFAIL');
   });
 
-  test('counts outcomes', () => {
-    assert.deepEqual(server.queries, { answered: 2, nxdomain: 1, forwarded: 0, servfail: 1, invalid: 0 });
+  test('counts the outcome of each query it answers (its own queries only)', async () => {
+    const before = { ...server.queries };
+    await askUdp(port, query(5, 'c2.weave.local'));
+    await askUdp(port, query(6, 'nope.weave.local'));
+    await askUdp(port, query(7, 'outside.example'));
+    await askUdp(port, dnsPacket.encode({ type: 'query', id: 8, questions: [] }));
+    const delta = Object.fromEntries(Object.entries(server.queries).map(([k, n]) => [k, n - before[k as keyof typeof before]]));
+    assert.deepEqual(delta, { answered: 1, nxdomain: 1, forwarded: 0, servfail: 1, invalid: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import { parse } from 'lossless-json';
-import { InvalidInputError } from '@app/common';
+import { ERRORS, InvalidInputError } from '@app/common';
 import { BodyTooLargeError } from './docker-error.reply';
 
 /** Intercepted JSON bodies are small (a create body is a few KiB); anything beyond is refused. */
@@ -55,10 +55,10 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   try {
     value = parse(text);
   } catch (err) {
-    throw new InvalidInputError('WPX_BAD_JSON', `invalid JSON in request body: ${(err as Error).message}`);
+    throw new InvalidInputError(ERRORS.WPX_BAD_JSON, `invalid JSON in request body: ${(err as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidInputError('WPX_BAD_JSON', 'request body must be a JSON object');
+    throw new InvalidInputError(ERRORS.WPX_BAD_JSON, 'request body must be a JSON object');
   }
   return value as Record<string, unknown>;
 }

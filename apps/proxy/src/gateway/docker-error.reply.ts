@@ -1,7 +1,7 @@
 import { ServerResponse } from 'node:http';
 import { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, isDomainError } from '@app/common';
+import { DomainError, ERRORS, isDomainError } from '@app/common';
 
 /**
  * Errors the proxy itself answers on the Docker API surface, in dockerd's own shape
@@ -39,10 +39,7 @@ export function writeSocketError(socket: Duplex, status: number, message: string
 
 /** A body too large for an intercepted route. */
 export class BodyTooLargeError extends DomainError {
-  readonly code = 'WPX_BODY_TOO_LARGE';
-  override readonly status = 413;
-  override readonly terminal = true;
   constructor(limit: number) {
-    super(`request body exceeds the proxy's limit of ${limit} bytes for this endpoint`);
+    super(ERRORS.WPX_BODY_TOO_LARGE, `request body exceeds the proxy's limit of ${limit} bytes for this endpoint`);
   }
 }

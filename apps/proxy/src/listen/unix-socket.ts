@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { InvalidInputError } from '@app/common';
+import { ERRORS, InvalidInputError } from '@app/common';
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -36,5 +36,5 @@ function isListening(path: string): Promise<boolean> {
 }
 
 function inUse(path: string, reason: string): InvalidInputError {
-  return new InvalidInputError('WPX_LISTEN_IN_USE', `cannot listen on unix://${path}: ${reason}`);
+  return new InvalidInputError(ERRORS.WPX_LISTEN_IN_USE, `cannot listen on unix://${path}: ${reason}`);
 }

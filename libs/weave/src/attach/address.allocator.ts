@@ -1,4 +1,4 @@
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
 
@@ -26,12 +26,10 @@ export interface AcquireMeta {
 
 export const ADDRESS_ALLOCATOR = Symbol('ADDRESS_ALLOCATOR');
 
+/** An automatic address was asked for and no IPAM is configured (ClaimOnlyAllocator). */
 export class AllocationUnavailableError extends DomainError {
-  readonly code = 'WPX_IPAM_UNAVAILABLE';
-  override readonly status = 500;
-  override readonly terminal = true;
   constructor(text: string) {
-    super(`cannot allocate an address for WEAVE_CIDR "${text}": automatic allocation is not configured`);
+    super(ERRORS.WPX_IPAM_NOT_CONFIGURED, `cannot allocate an address for WEAVE_CIDR "${text}": automatic allocation is not configured`);
   }
 }
 

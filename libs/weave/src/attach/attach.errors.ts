@@ -1,19 +1,18 @@
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 
-/** The address is on another live container of this host (outside IPAM's range). */
+/**
+ * The address is on another live container of this host (outside IPAM's range). The same code as
+ * IPAM's conflict (a lease held by another container): one condition for the user.
+ */
 export class AddressInUseError extends DomainError {
-  readonly code = 'WPX_ADDRESS_IN_USE';
-  override readonly status = 409;
-  override readonly terminal = true;
   constructor(cidr: string, holder: string) {
-    super(`address ${cidr} is already in use by container ${holder}`);
+    super(ERRORS.WPX_ADDRESS_IN_USE, `address ${cidr} is already in use by container ${holder}`);
   }
 }
 
 /** Attaching failed on the host (veth, namespace, addresses); the cause names the step. */
 export class AttachFailedError extends DomainError {
-  readonly code = 'WPX_ATTACH_FAILED';
   constructor(containerName: string, cause: string) {
-    super(`weave: attaching container ${containerName} failed: ${cause}`);
+    super(ERRORS.WPX_ATTACH_FAILED, `weave: attaching container ${containerName} failed: ${cause}`);
   }
 }

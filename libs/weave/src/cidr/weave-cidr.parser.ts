@@ -1,4 +1,4 @@
-import { InvalidInputError, Ipv4Cidr, Ipv4ErrorKind, Ipv4FormatError } from '@app/common';
+import { ERRORS, InvalidInputError, Ipv4Cidr, Ipv4ErrorKind, Ipv4FormatError } from '@app/common';
 
 /** One token of WEAVE_CIDR: claim exactly one address, or allocate one (from a subnet or the default range). */
 export type WeaveCidrRequest =
@@ -33,7 +33,7 @@ export function weaveCidrFromEnv(env: readonly unknown[] | null | undefined): st
 }
 
 /**
- * Parses a WEAVE_CIDR value (see the type docs). Throws InvalidInputError `WPX_INVALID_WEAVE_CIDR`
+ * Parses a WEAVE_CIDR value (see the type docs). Throws InvalidInputError WPX_INVALID_WEAVE_CIDR
  * naming the first bad token; never anything else.
  */
 export function parseWeaveCidr(value: string | undefined): WeaveCidrSpec {
@@ -81,5 +81,5 @@ const REASONS: Record<Ipv4ErrorKind, (text: string) => string> = {
 };
 
 function invalid(token: string, reason: string): InvalidInputError {
-  return new InvalidInputError('WPX_INVALID_WEAVE_CIDR', `invalid WEAVE_CIDR "${token}": ${reason}`);
+  return new InvalidInputError(ERRORS.WPX_INVALID_WEAVE_CIDR, `invalid WEAVE_CIDR "${token}": ${reason}`);
 }

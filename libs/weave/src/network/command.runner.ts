@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { DomainError } from '@app/common';
+import { DomainError, ERRORS } from '@app/common';
 
 /** A host command (ip, nsenter, iptables) failed; `message` carries its stderr's first line. */
 export class CommandError extends DomainError {
-  readonly code = 'WPX_COMMAND_FAILED';
   constructor(
     readonly command: string,
     readonly stderr: string,
     readonly exitCode: number | null,
   ) {
-    super(`${command}: ${stderr.trim().split('\n')[0] || `exit code ${exitCode}`}`);
+    super(ERRORS.WPX_COMMAND_FAILED, `${command}: ${stderr.trim().split('\n')[0] || `exit code ${exitCode}`}`);
   }
 }
 

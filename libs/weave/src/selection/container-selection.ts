@@ -26,7 +26,7 @@ const OUR_NETWORK_MODES = new Set(['', 'default', 'bridge', 'none']);
 /**
  * Decides at create whether a container is ours (reference section 2). Left alone: host,
  * container:*, user-defined networks, WEAVE_CIDR=none, and no WEAVE_CIDR without automatic
- * allocation. Throws InvalidInputError `WPX_INVALID_WEAVE_CIDR` for an unparseable WEAVE_CIDR on
+ * allocation. Throws InvalidInputError WPX_INVALID_WEAVE_CIDR for an unparseable WEAVE_CIDR on
  * a container that would otherwise be ours.
  */
 export function isOursAtCreate(input: CreateSelectionInput): Selection {

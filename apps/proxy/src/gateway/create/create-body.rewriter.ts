@@ -1,4 +1,4 @@
-import { DomainError, InvalidInputError } from '@app/common';
+import { DomainError, ERRORS, InvalidInputError } from '@app/common';
 import { bindTarget, WEAVEWAIT_TARGET } from '@app/weave';
 import { ContainerDnsOptions } from '../../dns/dns.settings';
 
@@ -25,21 +25,15 @@ export interface CreateRewriteOptions {
 
 /** 404 with Docker's own text: the docker CLI pulls the image and retries create on it. */
 export class NoSuchImageError extends DomainError {
-  readonly code = 'WPX_NO_SUCH_IMAGE';
-  override readonly status = 404;
-
   constructor(imageName: string) {
-    super(`No such image: ${imageName}`);
+    super(ERRORS.WPX_NO_SUCH_IMAGE, `No such image: ${imageName}`);
   }
 }
 
 /** Docker's own answer when neither Entrypoint nor Cmd is left to run. */
 export class NoCommandError extends DomainError {
-  readonly code = 'WPX_NO_COMMAND';
-  override readonly terminal = true;
-
   constructor() {
-    super('No command specified');
+    super(ERRORS.WPX_NO_COMMAND, 'No command specified');
   }
 }
 
@@ -151,5 +145,5 @@ function objectField(value: unknown, field: string): Record<string, unknown> {
 }
 
 function invalidBody(message: string): InvalidInputError {
-  return new InvalidInputError('WPX_INVALID_CREATE_BODY', message);
+  return new InvalidInputError(ERRORS.WPX_INVALID_CREATE_BODY, message);
 }
