@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppModule } from './app.module';
 import { ProxyConfig } from './config/proxy.config';
 import { ListenerService, RequestHandler } from './listen/listener.service';
-import { createRootLogger, NestPinoLogger } from './logging/logger';
+import { createRootLogger, Logger, NestPinoLogger } from './logging/logger';
 
 /**
  * Starts the proxy and resolves when it has stopped (SIGTERM/SIGINT). Fastify never listens by
@@ -12,6 +12,7 @@ import { createRootLogger, NestPinoLogger } from './logging/logger';
  */
 export async function launchProxy(config: ProxyConfig): Promise<void> {
   const log = createRootLogger(config.logLevel);
+  exitOnUncaught(log);
   let admin: RequestHandler | undefined;
   const adapter = new FastifyAdapter({
     serverFactory: (handler: unknown) => {
@@ -27,14 +28,12 @@ export async function launchProxy(config: ProxyConfig): Promise<void> {
   await adapter.getInstance().ready();
   await app.get(ListenerService).start(admin as RequestHandler);
   log.info({ dockerHost: config.dockerHost }, 'weave proxy started');
-  // Whoever reaches the proxy drives Docker: a stray socket error in one connection must not
-  // take every other connection and the controller down with it. Logged loudly instead.
-  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception (kept serving)'));
   // Nest's enableShutdownHooks() re-raises the signal after closing, so the process would exit
   // 143; we close the same way (all shutdown hooks run) and then exit 0.
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');
+      forceExitAfter(SHUTDOWN_DEADLINE_MS, log);
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -42,4 +41,31 @@ export async function launchProxy(config: ProxyConfig): Promise<void> {
   });
   await app.close();
   log.info('stopped');
+}
+
+// One signal always stops the proxy: whatever still holds the loop after this is cut off.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+// EX_SOFTWARE (sysexits.h): an internal error; the supervisor restarts us and the controller resyncs.
+const EXIT_BUG = 70;
+
+/**
+ * Errors are handled where they happen (per connection, per reconcile, the log stream). One that
+ * escapes anyway leaves the process in an unknown state (Node documents that resuming after
+ * 'uncaughtException' is unsafe): it is logged where possible and the process exits non-zero.
+ */
+export function exitOnUncaught(log: Logger): void {
+  process.on('uncaughtException', (err) => {
+    try {
+      log.fatal({ err }, 'uncaught exception: exiting');
+    } finally {
+      process.exit(EXIT_BUG);
+    }
+  });
+}
+
+function forceExitAfter(ms: number, log: Logger): void {
+  setTimeout(() => {
+    log.error({ deadlineMs: ms }, 'shutdown did not finish in time: exiting');
+    process.exit(1);
+  }, ms).unref();
 }

@@ -19,10 +19,18 @@ interface LeaseRow {
   kind: string;
 }
 
+// SQLite's busy timeout sleeps on the calling thread: the event loop. Store calls never wait in
+// SQLite; a locked database is retried from a timer, backing off to BUSY_MAX_DELAY_MS, for at most
+// BUSY_DEADLINE_MS (an operator's `sqlite3` or a backup holding the write lock: issue 15 item 6).
+const BUSY_FIRST_DELAY_MS = 2;
+const BUSY_MAX_DELAY_MS = 100;
+const BUSY_DEADLINE_MS = 30_000;
+
 /**
  * The embedded store: `<stateDir>/ipam.db`. The PRIMARY KEY on the address number makes a
  * reservation atomic even between processes sharing the file; writes take the write lock up front
- * (BEGIN IMMEDIATE) so concurrent writers queue on the busy timeout instead of failing.
+ * (BEGIN IMMEDIATE). While another process holds the lock a call waits off the event loop and
+ * retries; after BUSY_DEADLINE_MS it fails with `IpamStoreUnavailableError`.
  */
 export class SqliteLeaseStore implements LeaseStore {
   private readonly sql: SqliteStatements;
@@ -45,6 +53,8 @@ export class SqliteLeaseStore implements LeaseStore {
       // process; only a power loss can drop the last ones, and it takes their containers with it.
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      // Opening may wait for the lock (nothing is served yet); every later call must not.
+      db.pragma('busy_timeout = 0');
       return new SqliteLeaseStore(db, path);
     } catch (err) {
       throw unavailable(path, err);
@@ -78,7 +88,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   async ping(): Promise<void> {
-    this.guard(() => this.db.prepare('SELECT 1').get());
+    await this.guard(() => this.db.prepare('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -100,13 +110,24 @@ export class SqliteLeaseStore implements LeaseStore {
     return mine;
   }
 
-  private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (err) {
-      throw isDomainError(err) ? err : unavailable(this.path, err);
+  private async guard<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_DEADLINE_MS;
+    for (let delay = BUSY_FIRST_DELAY_MS; ; delay = Math.min(2 * delay, BUSY_MAX_DELAY_MS)) {
+      try {
+        return work();
+      } catch (err) {
+        if (!isBusy(err) || Date.now() + delay > deadline) throw isDomainError(err) ? err : unavailable(this.path, err);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
+}
+
+// SQLITE_BUSY and its extended codes: another connection holds the lock (a transaction that
+// failed to begin did nothing, so it is safe to run again).
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 function unavailable(path: string, err: unknown): IpamStoreUnavailableError {

@@ -81,17 +81,42 @@ describe('encodeResponse', () => {
     assert.ok(!reply.flag_aa);
   });
 
-  test('too long for UDP: truncated, no answers', () => {
+  test('too long for UDP: the answers that fit, names compressed, TC set; all of them without a limit', () => {
     const answers: dnsPacket.Answer[] = Array.from({ length: 60 }, (_, i) => ({
       type: 'A',
       name: 'x.weave.local',
       ttl: 1,
       data: `10.44.0.${i + 1}`,
     }));
-    const reply = dnsPacket.decode(encodeResponse(query, 'NOERROR', answers, 512));
+    const udp = encodeResponse(query, 'NOERROR', answers, 512);
+    const reply = dnsPacket.decode(udp);
+    assert.ok(udp.length <= 512);
     assert.ok(reply.flag_tc);
-    assert.equal(reply.answers?.length, 0);
-    assert.equal(dnsPacket.decode(encodeResponse(query, 'NOERROR', answers)).answers?.length, 60);
+    // 12-byte header, 19-byte question, 16 bytes per compressed A record: 30 fit in 512.
+    assert.equal(reply.answers?.length, 30);
+    assert.deepEqual(reply.answers?.map((a) => (a as dnsPacket.StringAnswer).data), answers.slice(0, 30).map((a) => (a as dnsPacket.StringAnswer).data));
+    assert.ok(reply.answers?.every((a) => a.name === 'x.weave.local'));
+    const all = dnsPacket.decode(encodeResponse(query, 'NOERROR', answers));
+    assert.equal(all.answers?.length, 60);
+    assert.ok(!all.flag_tc);
+  });
+
+  test('24 addresses fit in 512 bytes without TC', () => {
+    const answers: dnsPacket.Answer[] = Array.from({ length: 24 }, (_, i) => ({ type: 'A', name: 'lb.weave.local', ttl: 1, data: `10.2.3.${i + 1}` }));
+    const q = dnsPacket.decode(dnsPacket.encode({ type: 'query', id: 1, questions: [{ name: 'lb.weave.local', type: 'A' }] }));
+    const reply = dnsPacket.decode(encodeResponse(q, 'NOERROR', answers, 512));
+    assert.equal(reply.answers?.length, 24);
+    assert.ok(!reply.flag_tc);
+  });
+
+  test('a query with EDNS gets an OPT record back', () => {
+    const withOpt = dnsPacket.decode(dnsPacket.encode({
+      type: 'query', id: 5, questions: [{ name: 'x.weave.local', type: 'A' }],
+      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0 } as dnsPacket.Answer],
+    }));
+    const reply = dnsPacket.decode(encodeResponse(withOpt, 'NXDOMAIN'));
+    assert.equal(reply.additionals?.[0]?.type, 'OPT');
+    assert.equal(dnsPacket.decode(encodeResponse(query, 'NXDOMAIN')).additionals?.length, 0);
   });
 });
 

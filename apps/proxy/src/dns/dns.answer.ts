@@ -1,10 +1,10 @@
 import * as dnsPacket from 'dns-packet';
+import { EDNS_MAX_SIZE, encodeFitting } from './dns.fit';
 import { DnsRecords, inDomain, normalizeDomain, ptrAddress, queryName } from './dns.records';
 
 /** Records answer for 1 s: containers come and go, clients must ask again. */
 export const TTL_SECONDS = 1;
-// Classic DNS over UDP: anything longer is sent truncated so that the client retries over TCP.
-export const UDP_MAX_SIZE = 512;
+export { UDP_MAX_SIZE } from './dns.fit';
 
 /** What weaveDNS answers itself; undefined from `answerLocally` means "forward upstream". */
 export interface LocalAnswer {
@@ -47,7 +47,11 @@ function ptrAnswer(qname: string, names: readonly string[]): LocalAnswer | undef
   return { rcode: 'NOERROR', answers: names.map((data) => ({ type: 'PTR', name: qname, ttl: TTL_SECONDS, data })) };
 }
 
-/** A response to `query` (same id and question) with `rcode`; authoritative for local answers. */
+/**
+ * A response to `query` (same id and question) with `rcode`; authoritative for local answers.
+ * At most `maxSize` bytes: the answers that fit, TC set when some were left out (`encodeFitting`).
+ * A query with an EDNS OPT record gets one back offering EDNS_MAX_SIZE (RFC 6891 §7).
+ */
 export function encodeResponse(
   query: dnsPacket.Packet,
   rcode: keyof typeof RCODES,
@@ -56,16 +60,17 @@ export function encodeResponse(
 ): Buffer {
   const authoritative = rcode === 'NOERROR' || rcode === 'NXDOMAIN' ? dnsPacket.AUTHORITATIVE_ANSWER : 0;
   const flags = authoritative | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE;
-  const packet = (extra: number, list: dnsPacket.Answer[]) =>
-    dnsPacket.encode({
-      type: 'response',
-      id: query.id ?? 0,
-      flags: flags | extra | RCODES[rcode],
-      questions: query.questions ?? [],
-      answers: list,
-    });
-  const full = packet(0, answers);
-  return full.length <= maxSize ? full : packet(dnsPacket.TRUNCATED_RESPONSE, []);
+  const edns = query.additionals?.some((a) => a.type === 'OPT');
+  const opt = { type: 'OPT', name: '.', udpPayloadSize: EDNS_MAX_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0 };
+  const packet: dnsPacket.Packet = {
+    type: 'response',
+    id: query.id ?? 0,
+    flags: flags | RCODES[rcode],
+    questions: query.questions ?? [],
+    answers,
+    additionals: edns ? [opt as dnsPacket.Answer] : [],
+  };
+  return encodeFitting(packet, Math.min(maxSize, 65_535));
 }
 
 /** Fisher–Yates on the given array (callers pass a copy). */

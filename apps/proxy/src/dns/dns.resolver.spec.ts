@@ -42,17 +42,17 @@ describe('DnsResolver', () => {
   test('names come and go with the container statuses', async () => {
     const { store, resolver } = setup();
     store.set(status('c2', 'c2', 'attached', '10.44.0.2/24'));
-    const first = await resolver.resolve(query('c2.weave.local'), 512);
+    const first = await resolver.resolve(query('c2.weave.local'), 'udp');
     assert.equal(first?.outcome, 'answered');
     assert.deepEqual(dnsPacket.decode(first!.reply).answers?.map((a) => (a as dnsPacket.StringAnswer).data), ['10.44.0.2']);
     store.set(status('c2', 'c2', 'stopped', '10.44.0.2/24'));
-    const stopped = await resolver.resolve(query('c2.weave.local'), 512);
+    const stopped = await resolver.resolve(query('c2.weave.local'), 'udp');
     assert.equal(stopped?.outcome, 'nxdomain');
     assert.equal(rcode(stopped!.reply), 'NXDOMAIN');
     store.set(status('c2', 'c2', 'attached', '10.44.0.2/24'));
-    assert.equal((await resolver.resolve(query('c2'), 512))?.outcome, 'answered');
+    assert.equal((await resolver.resolve(query('c2'), 'udp'))?.outcome, 'answered');
     store.delete('c2');
-    assert.equal((await resolver.resolve(query('c2'), 512))?.outcome, 'nxdomain');
+    assert.equal((await resolver.resolve(query('c2'), 'udp'))?.outcome, 'nxdomain');
     resolver.close();
   });
 
@@ -60,7 +60,7 @@ describe('DnsResolver', () => {
     const upstreamReply = Buffer.from('upstream reply bytes');
     const { resolver, forwarder } = setup(upstreamReply);
     const q = query('example.com', 'A', dnsPacket.RECURSION_DESIRED);
-    const result = await resolver.resolve(q, 512);
+    const result = await resolver.resolve(q, 'udp');
     assert.equal(result?.outcome, 'forwarded');
     assert.deepEqual(result?.reply, upstreamReply);
     assert.deepEqual(forwarder.forwarded, [q]);
@@ -68,17 +68,17 @@ describe('DnsResolver', () => {
 
   test('every upstream failed: SERVFAIL', async () => {
     const { resolver } = setup(undefined);
-    const result = await resolver.resolve(query('example.com'), 512);
+    const result = await resolver.resolve(query('example.com'), 'udp');
     assert.equal(result?.outcome, 'servfail');
     assert.equal(rcode(result!.reply), 'SERVFAIL');
   });
 
   test('garbage and responses are dropped; other opcodes are not implemented', async () => {
     const { resolver } = setup();
-    assert.equal(await resolver.resolve(Buffer.from([1, 2, 3]), 512), undefined);
+    assert.equal(await resolver.resolve(Buffer.from([1, 2, 3]), 'udp'), undefined);
     const response = dnsPacket.encode({ type: 'response', id: 1, questions: [{ name: 'x', type: 'A' }] });
-    assert.equal(await resolver.resolve(response, 512), undefined);
-    const notify = await resolver.resolve(query('c2', 'A', 4 << 11), 512);
+    assert.equal(await resolver.resolve(response, 'udp'), undefined);
+    const notify = await resolver.resolve(query('c2', 'A', 4 << 11), 'udp');
     assert.equal(notify?.outcome, 'invalid');
     assert.equal(rcode(notify!.reply), 'NOTIMP');
   });

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
+import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import { chooseUpstreams, resolvConfServers, UpstreamForwarder } from './upstream.forwarder';
 
@@ -65,5 +66,41 @@ describe('UpstreamForwarder', () => {
     const forwarder = new UpstreamForwarder([{ host: '127.0.0.1', port: port(silent) }], 100);
     assert.equal(await forwarder.forward(query), undefined);
     assert.equal(await new UpstreamForwarder([], 100).forward(query), undefined);
+  });
+
+  test('at most maxInFlight queries are forwarded at once; more fail at once', async () => {
+    const forwarder = new UpstreamForwarder([{ host: '127.0.0.1', port: port(silent) }], 300, 3);
+    const started = Date.now();
+    const first = Array.from({ length: 3 }, () => forwarder.forward(query));
+    assert.equal(forwarder.pending, 3);
+    assert.equal(await forwarder.forward(query), undefined);
+    assert.ok(Date.now() - started < 300, 'the fourth did not wait for an upstream');
+    assert.deepEqual(await Promise.all(first), [undefined, undefined, undefined]);
+    assert.equal(forwarder.pending, 0);
+  });
+
+  test('a truncated UDP reply is asked again over TCP', async () => {
+    const udp = dgram.createSocket('udp4');
+    const answers = Array.from({ length: 40 }, (_, i) => ({ type: 'A' as const, name: 'big.example', ttl: 60, data: `192.0.2.${i}` }));
+    const reply = (id: number | undefined, tc: boolean) =>
+      dnsPacket.encode({ type: 'response', id, flags: tc ? dnsPacket.TRUNCATED_RESPONSE : 0, questions: [{ name: 'big.example', type: 'A' }], answers: tc ? [] : answers });
+    udp.on('message', (msg, from) => udp.send(reply(dnsPacket.decode(msg).id, true), from.port, from.address));
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+    const tcp = net.createServer((conn) => conn.once('data', (msg: Buffer) => {
+      const body = reply(dnsPacket.decode(msg.subarray(2)).id, false);
+      conn.end(Buffer.concat([Buffer.from([body.length >> 8, body.length & 255]), body]));
+    }));
+    await new Promise<void>((r) => tcp.listen(port(udp), '127.0.0.1', r));
+    try {
+      const big = dnsPacket.encode({ type: 'query', id: 77, questions: [{ name: 'big.example', type: 'A' }] });
+      const got = await new UpstreamForwarder([{ host: '127.0.0.1', port: port(udp) }], 1000).forward(big);
+      const decoded = dnsPacket.decode(got!);
+      assert.equal(decoded.id, 77);
+      assert.ok(!decoded.flag_tc);
+      assert.equal(decoded.answers?.length, 40);
+    } finally {
+      udp.close();
+      await new Promise<void>((r) => tcp.close(() => r()));
+    }
   });
 });

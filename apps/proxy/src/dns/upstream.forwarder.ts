@@ -2,8 +2,16 @@ import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { DnsEndpoint, parseDnsEndpoint } from './dns.address';
 import { UpstreamFailedError } from './dns.errors';
+import { askOverTcp } from './upstream.tcp';
 
 export const UPSTREAM_TIMEOUT_MS = 2_000;
+/**
+ * Forwarded queries in flight at once, over all clients. Each holds one socket (a fresh random
+ * source port per query, RFC 5452 §9.2), so this bounds the file descriptors forwarding takes.
+ */
+export const MAX_IN_FLIGHT = 128;
+// Header flags bit 9 (RFC 1035 §4.1.1): the reply did not fit the transport.
+const TC_BIT = 0x0200;
 
 /** The `nameserver` lines of a resolv.conf, in order (comments and other options ignored). */
 export function resolvConfServers(text: string): string[] {
@@ -31,19 +39,41 @@ export function chooseUpstreams(
 
 /**
  * Forwards a query, byte for byte, to each upstream in turn over UDP, each with a short timeout,
- * and answers the first reply (with the query's id) byte for byte. Answers undefined when every
- * upstream failed; the caller then answers SERVFAIL.
+ * and answers the first reply (with the query's id) byte for byte. A reply with TC set is asked
+ * again of the same upstream over TCP (the truncated one is answered if that fails). Answers
+ * undefined when every upstream failed, or at once when `maxInFlight` queries are already being
+ * forwarded; the caller then answers SERVFAIL.
  */
 export class UpstreamForwarder {
+  private inFlight = 0;
+
   constructor(
     readonly upstreams: readonly DnsEndpoint[],
     private readonly timeoutMs = UPSTREAM_TIMEOUT_MS,
+    private readonly maxInFlight = MAX_IN_FLIGHT,
   ) {}
 
+  /** Queries being forwarded now (at most `maxInFlight`). */
+  get pending(): number {
+    return this.inFlight;
+  }
+
   async forward(query: Buffer): Promise<Buffer | undefined> {
+    if (this.inFlight >= this.maxInFlight) return undefined;
+    this.inFlight++;
+    try {
+      return await this.firstAnswer(query);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async firstAnswer(query: Buffer): Promise<Buffer | undefined> {
     for (const upstream of this.upstreams) {
       try {
-        return await this.ask(upstream, query);
+        const reply = await this.ask(upstream, query);
+        if (!isTruncated(reply)) return reply;
+        return await askOverTcp(upstream, query, this.timeoutMs).catch(() => reply);
       } catch {
         // Next upstream; the caller counts the SERVFAIL if none answers.
       }
@@ -79,4 +109,8 @@ export class UpstreamForwarder {
 function isReplyTo(query: Buffer, upstream: DnsEndpoint, reply: Buffer, from: dgram.RemoteInfo): boolean {
   const sameSender = from.address === upstream.host && from.port === upstream.port;
   return sameSender && reply.length >= 2 && query.length >= 2 && reply.readUInt16BE(0) === query.readUInt16BE(0);
+}
+
+function isTruncated(reply: Buffer): boolean {
+  return reply.length >= 4 && (reply.readUInt16BE(2) & TC_BIT) !== 0;
 }

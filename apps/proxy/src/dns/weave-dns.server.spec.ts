@@ -92,4 +92,35 @@ describe('WeaveDnsServer', () => {
     const delta = Object.fromEntries(Object.entries(server.queries).map(([k, n]) => [k, n - before[k as keyof typeof before]]));
     assert.deepEqual(delta, { answered: 1, nxdomain: 1, forwarded: 0, servfail: 1, invalid: 1 });
   });
+
+  test('a client over its rate has its queries dropped; another client is still answered', async () => {
+    const limitedPort = await freePort();
+    const store = new ContainerStatusStore();
+    const resolver = new DnsResolver(store, 'weave.local.', new UpstreamForwarder([], 50));
+    const limited = new WeaveDnsServer({ host: '127.0.0.1', port: limitedPort }, resolver, pino({ level: 'silent' }), undefined, {
+      clientRatePerSecond: 0.001,
+      clientBurst: 3,
+    });
+    await limited.onApplicationBootstrap();
+    try {
+      const socket = dgram.createSocket('udp4');
+      await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+      for (let i = 0; i < 20; i++) socket.send(query(100 + i, 'nope.weave.local'), limitedPort, '127.0.0.1');
+      const seen = new Set<number>();
+      socket.on('message', (m) => seen.add(dnsPacket.decode(m).id!));
+      while (limited.dropped.rateLimited < 17) await new Promise((r) => setTimeout(r, 5));
+      socket.close();
+      assert.equal(limited.queries.nxdomain, 3);
+      const other = dgram.createSocket('udp4');
+      await new Promise<void>((r) => other.bind(0, '127.0.0.2', r));
+      const reply = await new Promise<dnsPacket.DecodedPacket>((resolve) => {
+        other.once('message', (m) => resolve(dnsPacket.decode(m)));
+        other.send(query(500, 'nope.weave.local'), limitedPort, '127.0.0.1');
+      });
+      other.close();
+      assert.equal(reply.id, 500);
+    } finally {
+      await limited.onApplicationShutdown();
+    }
+  });
 });

@@ -3,28 +3,37 @@ import * as net from 'node:net';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
-import { UDP_MAX_SIZE } from './dns.answer';
+import { ClientRateLimiter } from './client.rate-limiter';
 import { DnsEndpoint, formatDnsEndpoint } from './dns.address';
 import { DnsListenError } from './dns.errors';
-import { DnsOutcome, DnsResolver } from './dns.resolver';
+import { DEFAULT_DNS_LIMITS, DNS_LIMITS, DnsLimits } from './dns.limits';
+import { DnsOutcome, DnsResolver, DnsTransport } from './dns.resolver';
+import { DnsTcpConnection } from './dns.tcp-connection';
 import { WEAVE_DNS_ENDPOINT } from './dns.tokens';
 
 // A TCP client that sends nothing for this long is dropped (RFC 7766 suggests seconds).
 const TCP_IDLE_MS = 10_000;
-const TCP_MAX_MESSAGE = 65_535;
 
 /**
  * weaveDNS on UDP and TCP (2-byte length framing) at one address. Starts listening once the app
  * has booted (a bind failure stops the proxy: `--with-dns` was asked for) and closes at shutdown.
- * `queries` counts what was answered, by outcome.
+ * `queries` counts what was answered, by outcome; `dropped` what was not, by reason.
+ *
+ * Bounded whatever clients send (`DnsLimits`): a client address over its rate, or with too many
+ * UDP queries pending, has its queries dropped (a TCP connection is closed); TCP connections and
+ * the queries each one has pending are capped. The forwarder caps upstream queries in flight.
  */
 @Injectable()
 export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly queries: Record<DnsOutcome, number> = { answered: 0, nxdomain: 0, forwarded: 0, servfail: 0, invalid: 0 };
-  private readonly log: Logger;
   private udp?: dgram.Socket;
   private tcp?: net.Server;
+  readonly dropped = { rateLimited: 0, tooManyPending: 0 };
+  private readonly log: Logger;
   private readonly connections = new Set<net.Socket>();
+  private readonly pendingByClient = new Map<string, number>();
+  private readonly rate: ClientRateLimiter;
+  private readonly limits: DnsLimits;
   private closing = false;
 
   constructor(
@@ -32,8 +41,12 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
     private readonly resolver: DnsResolver,
     @Inject(ROOT_LOGGER) root: Logger,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() @Inject(DNS_LIMITS) limits?: Partial<DnsLimits>,
   ) {
     this.log = root.child({ component: 'dns' });
+    this.limits = { ...DEFAULT_DNS_LIMITS, ...limits };
+    const { clientRatePerSecond, clientBurst, trackedClients } = this.limits;
+    this.rate = new ClientRateLimiter(clientRatePerSecond, clientBurst, trackedClients);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -54,12 +67,7 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
 
   private listenUdp(): Promise<dgram.Socket> {
     const socket = dgram.createSocket({ type: net.isIP(this.endpoint.host) === 6 ? 'udp6' : 'udp4' });
-    socket.on('message', (msg, from) => {
-      void this.answer(msg, UDP_MAX_SIZE).then((reply) => {
-        // A forward still in flight at shutdown finds the socket closed.
-        if (reply && !this.closing) socket.send(reply, from.port, from.address);
-      });
-    });
+    socket.on('message', (msg, from) => this.serveUdp(socket, msg, from));
     return new Promise((resolve, reject) => {
       socket.once('error', (err) => reject(this.listenError('udp', err)));
       socket.bind(this.endpoint.port, this.endpoint.host, () => {
@@ -70,8 +78,32 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
+  private serveUdp(socket: dgram.Socket, msg: Buffer, from: dgram.RemoteInfo): void {
+    if (!this.admit(from.address)) return;
+    const pending = this.pendingByClient.get(from.address) ?? 0;
+    if (pending >= this.limits.clientPending) {
+      this.dropped.tooManyPending++;
+      return;
+    }
+    this.pendingByClient.set(from.address, pending + 1);
+    void this.answer(msg, 'udp').then((reply) => {
+      const left = (this.pendingByClient.get(from.address) ?? 1) - 1;
+      if (left > 0) this.pendingByClient.set(from.address, left);
+      else this.pendingByClient.delete(from.address);
+      // A forward still in flight at shutdown finds the socket closed.
+      if (reply && !this.closing) socket.send(reply, from.port, from.address);
+    });
+  }
+
+  private admit(client: string): boolean {
+    if (this.rate.allow(client)) return true;
+    this.dropped.rateLimited++;
+    return false;
+  }
+
   private listenTcp(): Promise<net.Server> {
     const server = net.createServer((conn) => this.serveTcp(conn));
+    server.maxConnections = this.limits.tcpConnections;
     return new Promise((resolve, reject) => {
       server.once('error', (err) => reject(this.listenError('tcp', err)));
       server.listen(this.endpoint.port, this.endpoint.host, () => resolve(server));
@@ -83,21 +115,19 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
     conn.setTimeout(TCP_IDLE_MS, () => conn.destroy());
     conn.on('close', () => this.connections.delete(conn));
     conn.on('error', () => conn.destroy());
-    let pending = Buffer.alloc(0);
-    conn.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
-        const message = pending.subarray(2, 2 + pending.readUInt16BE(0));
-        pending = pending.subarray(2 + message.length);
-        void this.answer(Buffer.from(message), TCP_MAX_MESSAGE).then((reply) => reply && writeFramed(conn, reply));
-      }
-    });
+    const client = conn.remoteAddress ?? '';
+    const answer = (message: Buffer) => {
+      if (this.admit(client)) return this.answer(message, 'tcp');
+      conn.destroy();
+      return Promise.resolve(undefined);
+    };
+    new DnsTcpConnection(conn, answer, this.limits.tcpPipeline);
   }
 
   /** Never rejects: a query that cannot be answered is dropped and logged. */
-  private async answer(message: Buffer, maxSize: number): Promise<Buffer | undefined> {
+  private async answer(message: Buffer, transport: DnsTransport): Promise<Buffer | undefined> {
     try {
-      const result = await this.resolver.resolve(message, maxSize);
+      const result = await this.resolver.resolve(message, transport);
       if (!result) return undefined;
       this.queries[result.outcome]++;
       this.metrics?.dnsQueries.inc({ result: result.outcome });
@@ -113,11 +143,4 @@ export class WeaveDnsServer implements OnApplicationBootstrap, OnApplicationShut
     const at = formatDnsEndpoint(this.endpoint);
     return new DnsListenError(`cannot listen for DNS on ${transport} ${at}: ${err.message} (see --dns-listen)`);
   }
-}
-
-function writeFramed(conn: net.Socket, reply: Buffer): void {
-  if (conn.destroyed) return;
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(reply.length);
-  conn.write(Buffer.concat([length, reply]));
 }
