@@ -163,6 +163,23 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
+    name: 'prune keeps a lease reserved at or after the time the live list was taken (issue 14 item 10)',
+    async run({ store }) {
+      let clock = Date.parse('2026-01-01T00:00:00.000Z');
+      const ipam = new IpamAllocator(store, { range: RANGE, hostId: 'host-1', now: () => new Date(clock) });
+      const old = await ipam.allocate(A);
+      const listedAt = new Date(clock + 1000);
+      clock += 1000;
+      const atTheList = await ipam.allocate(B);
+      clock += 1;
+      const afterTheList = await ipam.claim(C, '192.168.7.9', 24);
+      // None of A, B, C was in the list: only A's lease is older than it.
+      assert.deepEqual(await ipam.prune(new Set(), listedAt), [old]);
+      assert.deepEqual(addressesOf(await ipam.list()), [atTheList.address, afterTheList.address].sort());
+      assert.deepEqual(addressesOf(await ipam.prune(new Set())), addressesOf([atTheList, afterTheList]).sort());
+    },
+  },
+  {
     name: 'usage counts the range, its leases and what is left',
     async run({ ipam }) {
       const small = (host?: string) => ipam(host, '10.2.3.0/24');

@@ -115,9 +115,16 @@ export class IpamAllocator {
     return { range: this.range.cidr, size, used, free: Math.max(0, size - used) };
   }
 
-  /** Releases this host's leases whose owner is not in `liveOwners`; returns them. */
-  async prune(liveOwners: ReadonlySet<string>): Promise<Lease[]> {
-    const stale = (await this.store.list()).filter((l) => l.host === this.hostId && !liveOwners.has(l.owner));
+  /**
+   * Releases this host's leases whose owner is not in `liveOwners`, a container list taken at
+   * `listedAt`; returns them. A lease reserved at or after `listedAt` is kept whatever its owner:
+   * that container may have been started after the list was taken (the proxy serves meanwhile).
+   * Without `listedAt` every lease of a missing owner goes.
+   */
+  async prune(liveOwners: ReadonlySet<string>, listedAt?: Date): Promise<Lease[]> {
+    const before = (l: Lease) => listedAt === undefined || Date.parse(l.since) < listedAt.getTime();
+    const mine = (await this.store.list()).filter((l) => l.host === this.hostId);
+    const stale = mine.filter((l) => !liveOwners.has(l.owner) && before(l));
     const released: Lease[] = [];
     for (const lease of stale) if (await this.store.release(lease)) released.push(lease);
     return released;

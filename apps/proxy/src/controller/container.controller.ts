@@ -83,10 +83,13 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
 
   async resync(): Promise<void> {
     try {
+      // Taken before the list: the proxy already serves, so a container started while the list
+      // is on its way is missing from it, and its fresh lease must survive the prune.
+      const listedAt = new Date();
       const live = await this.docker.listContainers(true);
       const ids = new Set(live.map((c) => c.Id));
       for (const id of this.reconciler.statuses.ids()) ids.add(id); // gone ones get released
-      if (!this.lastResync) await this.attach.prune(new Set(live.map((c) => c.Id)));
+      if (!this.lastResync) await this.attach.prune(new Set(live.map((c) => c.Id)), listedAt);
       for (const id of ids) this.queue.add(id);
       this.lastResync = new Date();
     } catch (err) {

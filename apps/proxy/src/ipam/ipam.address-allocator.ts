@@ -37,8 +37,8 @@ export class IpamAddressAllocator implements AddressAllocator {
     await this.ipam.release(owner);
   }
 
-  async prune(live: ReadonlySet<string>): Promise<void> {
-    await this.ipam.prune(live);
+  async prune(live: ReadonlySet<string>, listedAt: Date): Promise<void> {
+    await this.ipam.prune(live, listedAt);
   }
 
   private toIpam(requests: WeaveCidrRequest[], current: InterfaceAddress[]): AllocationRequest[] {

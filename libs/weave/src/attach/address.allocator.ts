@@ -11,8 +11,11 @@ export interface AddressAllocator {
   acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]>;
   /** Releases everything the owner holds (a destroyed container). */
   release(owner: string): Promise<void>;
-  /** Releases what owners that are not in `live` hold (containers removed while we were down). */
-  prune?(live: ReadonlySet<string>): Promise<void>;
+  /**
+   * Releases what owners that are not in `live` hold (containers removed while we were down).
+   * `listedAt`: when `live` was listed; what was acquired since then is kept.
+   */
+  prune?(live: ReadonlySet<string>, listedAt: Date): Promise<void>;
 }
 
 export interface AcquireMeta {

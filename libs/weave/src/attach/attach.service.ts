@@ -79,9 +79,12 @@ export class AttachService {
     return (await this.converger.read(c.Name.replace(/^\//, ''), c.State.Pid)).ethwe;
   }
 
-  /** Forgets and releases every owner that is not a live container (at start). */
-  async prune(live: ReadonlySet<string>): Promise<void> {
-    await this.allocator.prune?.(live);
+  /**
+   * Releases every owner that is not a live container (at start). `listedAt`: when `live` was
+   * listed; addresses acquired since then are kept (their containers may be newer than the list).
+   */
+  async prune(live: ReadonlySet<string>, listedAt: Date): Promise<void> {
+    await this.allocator.prune?.(live, listedAt);
   }
 
   /** Whether the container's process still exists (dockerd notices an exit a little later). */
