@@ -93,11 +93,59 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
-    name: 'claim outside the range is returned as external and not stored',
+    name: 'claim outside the range is stored as external: one owner per address (issue 14 item 2)',
     async run({ ipam, store }) {
-      const lease = await ipam().claim(A, '192.168.7.9', 24);
+      const lease = await ipam().claim(A, '192.168.7.9', 24, { name: '/web' });
       assert.deepEqual({ kind: lease.kind, subnet: lease.subnet }, { kind: 'external', subnet: '192.168.7.0/24' });
-      assert.deepEqual(await store.list(), []);
+      assert.deepEqual(await store.list(), [lease]);
+      assert.deepEqual(await ipam().claim(A, '192.168.7.9', 24), lease);
+      await assert.rejects(ipam().claim(B, '192.168.7.9', 16), {
+        code: 'WPX_IPAM_ADDRESS_IN_USE',
+        message: 'address 192.168.7.9 is already in use by container web',
+      });
+      assert.deepEqual(await ipam().release(A), [lease]);
+      assert.equal((await ipam().claim(B, '192.168.7.9', 16)).owner, B);
+    },
+  },
+  {
+    name: 'concurrent claims of one external address: exactly one wins, the others name it',
+    async run({ ipam }) {
+      const owners = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8'];
+      const outcomes = await Promise.allSettled(
+        owners.map((owner, i) => ipam(`host-${i % 2}`).claim(owner, '172.20.0.1', 24, { name: owner, stale: async () => false })),
+      );
+      const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      assert.equal(won.length, 1, JSON.stringify(outcomes));
+      for (const o of outcomes) {
+        if (o.status === 'rejected') assert.match(String(o.reason?.message), new RegExp(`172\\.20\\.0\\.1 is already in use by container ${won[0].owner}$`));
+      }
+    },
+  },
+  {
+    name: 'a stale holder of this host is taken over; a live one or another host\'s is a conflict',
+    async run({ ipam, store }) {
+      const held = await ipam().claim(A, '192.168.7.9', 24, { name: 'a' });
+      const asked: string[] = [];
+      const live = async (holder: { owner: string }) => (asked.push(holder.owner), false);
+      await assert.rejects(ipam().claim(B, '192.168.7.9', 24, { stale: live }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+      assert.deepEqual(asked, [A]);
+      const taken = await ipam().claim(B, '192.168.7.9', 24, { stale: async () => true });
+      assert.equal(taken.owner, B);
+      assert.deepEqual(await store.list(), [taken]);
+      assert.notDeepEqual(taken, held);
+      await ipam('host-2').claim(C, '10.2.7.7', 24);
+      await assert.rejects(ipam().claim(A, '10.2.7.7', 24, { stale: async () => true }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+    },
+  },
+  {
+    name: 'a stale check that fails is that failure, not a conflict, and takes nothing',
+    async run({ ipam, store }) {
+      const held = await ipam().claim(A, '192.168.7.9', 24);
+      const failing = async () => {
+        throw new Error('dockerd answered 500');
+      };
+      await assert.rejects(ipam().allocateAll(B, [{ type: 'net' }, { type: 'ip', address: '192.168.7.9', prefixLength: 24 }], { stale: failing }), /dockerd answered 500/);
+      assert.deepEqual(await store.list(), [held]);
     },
   },
   {

@@ -6,6 +6,10 @@ import { Lease, LeaseKind } from './lease';
 import { LeaseStore } from './lease.store';
 import { RoundRobinPicker } from './round-robin.picker';
 
+// A claim takes a stale holder's address over at most this often before calling it a conflict
+// (each round lost means a live claimant got there first).
+const MAX_TAKEOVERS = 3;
+
 export interface IpamAllocatorOptions {
   /** Canonical IPv4 CIDR every managed address lies in. */
   readonly range: string;
@@ -55,21 +59,27 @@ export class IpamAllocator {
   }
 
   /**
-   * Reserves exactly `address` for `owner` if it lies inside the range; holding it already is fine.
-   * An address outside the range is not managed here: the returned lease has kind `external` and
-   * is not stored (the caller checks such addresses for conflicts itself).
-   * Throws `IpamConflictError` (409, names the holder) if another container holds it.
+   * Reserves exactly `address` for `owner`, inside the range (kind `claimed`) or outside it (kind
+   * `external`): both are stored, atomically, so two claims of one address never both succeed.
+   * Holding it already is fine. A holder of this host that `options.stale` declares stale loses it
+   * to this claim. Throws `IpamConflictError` (409, names the holder) otherwise.
    */
   async claim(owner: string, address: string, prefixLength: number, options: ClaimOptions = {}): Promise<Lease> {
     const value = checkClaim(address, prefixLength);
     const kind: LeaseKind = this.range.contains(value) ? 'claimed' : 'external';
     const subnet = Ipv4Subnet.containing(value, prefixLength).cidr;
     const lease = this.lease({ owner, address, prefixLength, subnet, kind, name: options.name });
-    if (kind === 'external') return lease;
-    const result = await this.store.reserve(lease, false);
-    if (result.reserved) return result.lease;
-    if (result.holder.owner === owner) return result.holder;
-    throw new IpamConflictError(address, result.holder.owner, result.holder.name);
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.store.reserve(lease, false);
+      if (result.reserved) return result.lease;
+      const { holder } = result;
+      if (holder.owner === owner) return holder;
+      if (attempt >= MAX_TAKEOVERS || !(await this.isStale(holder, options))) {
+        throw new IpamConflictError(address, holder.owner, holder.name);
+      }
+      // Conditional on the holder still holding it: a concurrent claimant may have won meanwhile.
+      await this.store.release(holder);
+    }
   }
 
   /**
@@ -86,10 +96,10 @@ export class IpamAllocator {
     const before = new Set((await this.store.findByOwner(owner)).map((lease) => lease.address));
     const taken: Lease[] = [];
     try {
-      for (const request of requests) taken.push(await this.take(owner, request, options.name));
+      for (const request of requests) taken.push(await this.take(owner, request, options));
       return taken;
     } catch (err) {
-      await this.rollback(taken.filter((lease) => lease.kind !== 'external' && !before.has(lease.address)));
+      await this.rollback(taken.filter((lease) => !before.has(lease.address)));
       throw err;
     }
   }
@@ -145,9 +155,13 @@ export class IpamAllocator {
     return outcome;
   }
 
-  private take(owner: string, request: AllocationRequest, name?: string): Promise<Lease> {
-    if (request.type === 'net') return this.allocate(owner, { subnet: request.subnet, name });
-    return this.claim(owner, request.address, request.prefixLength, { name });
+  private take(owner: string, request: AllocationRequest, options: ClaimOptions): Promise<Lease> {
+    if (request.type === 'net') return this.allocate(owner, { subnet: request.subnet, name: options.name });
+    return this.claim(owner, request.address, request.prefixLength, options);
+  }
+
+  private async isStale(holder: Lease, options: ClaimOptions): Promise<boolean> {
+    return holder.host === this.hostId && options.stale !== undefined && (await options.stale(holder));
   }
 
   private validate(request: AllocationRequest): void {

@@ -1,6 +1,7 @@
 import { DomainError } from '@app/common';
 import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
+import { ClaimRegistry } from './claim.registry';
 
 /**
  * Turns a container's WEAVE_CIDR requests into addresses. Implemented by IPAM in the app; the
@@ -25,6 +26,11 @@ export interface AcquireMeta {
    * a container keeps its address across a proxy restart even if the store lost its lease.
    */
   current?: InterfaceAddress[];
+  /**
+   * Asked when another container of this host holds a claimed address: true when it no longer
+   * runs (stopped or gone), so the claim takes the address over; a rejection is passed on.
+   */
+  stale?: (holderId: string) => Promise<boolean>;
 }
 
 export const ADDRESS_ALLOCATOR = Symbol('ADDRESS_ALLOCATOR');
@@ -38,14 +44,22 @@ export class AllocationUnavailableError extends DomainError {
   }
 }
 
-/** Explicit claims only: the allocator used when IPAM is not part of the build. */
+/**
+ * Explicit claims only: the allocator used when IPAM is not part of the build. Claims are
+ * recorded in this process (one owner per address, like the IPAM store).
+ */
 export class ClaimOnlyAllocator implements AddressAllocator {
-  async acquire(_owner: string, requests: WeaveCidrRequest[]): Promise<InterfaceAddress[]> {
-    return requests.map((r) => {
-      if (r.kind !== 'claim') throw new AllocationUnavailableError(r.text);
-      return { address: r.address, prefixLength: r.prefixLength };
-    });
+  private readonly claims = new ClaimRegistry();
+
+  async acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta = {}): Promise<InterfaceAddress[]> {
+    const bad = requests.find((r) => r.kind !== 'claim');
+    if (bad) throw new AllocationUnavailableError(bad.text);
+    const claims = requests.filter((r) => r.kind === 'claim');
+    for (const r of claims) await this.claims.claim(owner, r.address, r.prefixLength, meta);
+    return claims.map((r) => ({ address: r.address, prefixLength: r.prefixLength }));
   }
 
-  async release(): Promise<void> {}
+  async release(owner: string): Promise<void> {
+    this.claims.release(owner);
+  }
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '@app/common';
 
-/** The address is on another live container of this host (outside IPAM's range). */
+/** The address is held by another live container (without an IPAM store: see ClaimRegistry). */
 export class AddressInUseError extends DomainError {
   readonly code = 'WPX_ADDRESS_IN_USE';
   override readonly status = 409;
