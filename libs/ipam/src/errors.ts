@@ -10,6 +10,7 @@ export const IpamErrorCode = {
   SubnetTooSmall: 'WPX_IPAM_SUBNET_TOO_SMALL',
   InvalidAddress: 'WPX_IPAM_INVALID_ADDRESS',
   InvalidOptions: 'WPX_IPAM_INVALID_OPTIONS',
+  RangeMismatch: 'WPX_IPAM_RANGE_MISMATCH',
 } as const;
 
 /**
@@ -37,6 +38,27 @@ export class IpamConflictError extends DomainError {
     holderName?: string,
   ) {
     super(`address ${address} is already in use by container ${describeHolder(holderOwner, holderName)}`);
+  }
+}
+
+/**
+ * The store's leases were taken from another range than this proxy's `--iprange`. Terminal: using
+ * them under another range would renumber running containers.
+ */
+export class IpamRangeMismatchError extends DomainError {
+  readonly code = IpamErrorCode.RangeMismatch;
+  override readonly status = 500;
+  override readonly terminal = true;
+
+  constructor(
+    readonly storedRange: string,
+    readonly range: string,
+  ) {
+    super(
+      `the IPAM store holds addresses of the range ${storedRange}, but this proxy was started with ` +
+        `--iprange ${range}: start it with --iprange ${storedRange}, or empty the store to change the range ` +
+        `(see "Changing the allocation range" in the README)`,
+    );
   }
 }
 

@@ -7,7 +7,13 @@ export type { Lease, LeaseKind } from './lease';
 export type { AddressSpan, LeaseStore, ReserveResult } from './lease.store';
 export { IPAM_DEFAULTS, resolveIpamOptions } from './ipam.config';
 export type { IpamOptions, IpamOptionsInput } from './ipam.config';
-export { IpamConflictError, IpamErrorCode, IpamExhaustedError, IpamStoreUnavailableError } from './errors';
+export {
+  IpamConflictError,
+  IpamErrorCode,
+  IpamExhaustedError,
+  IpamRangeMismatchError,
+  IpamStoreUnavailableError,
+} from './errors';
 export { SqliteLeaseStore } from './sqlite.lease-store';
 export { EtcdLeaseStore } from './etcd.lease-store';
 export type { EtcdLeaseStoreOptions } from './etcd.lease-store';

@@ -228,6 +228,23 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
+    name: 'the store keeps the first range bound to it; an allocator of another range refuses every change',
+    async run({ store }) {
+      const bound = (range: string) => new IpamAllocator(store, { range, hostId: 'host-1', bindRange: true });
+      assert.equal(await store.bindRange('10.2.0.0/16'), '10.2.0.0/16');
+      assert.equal(await store.bindRange('10.32.0.0/12'), '10.2.0.0/16');
+      await bound(RANGE).checkRange();
+      const other = bound('10.32.0.0/12');
+      const mismatch = { code: 'WPX_IPAM_RANGE_MISMATCH', message: /range 10\.2\.0\.0\/16, but .* --iprange 10\.32\.0\.0\/12/ };
+      await assert.rejects(other.checkRange(), mismatch);
+      await assert.rejects(other.allocate(A), mismatch);
+      await assert.rejects(other.claim(A, '192.168.7.9', 24), mismatch);
+      await assert.rejects(other.allocateAll(A, [{ type: 'net' }]), mismatch);
+      await assert.rejects(other.prune(new Set()), mismatch);
+      assert.deepEqual(await store.list(), []);
+    },
+  },
+  {
     name: 'usage counts the range, its leases and what is left',
     async run({ ipam }) {
       const small = (host?: string) => ipam(host, '10.2.3.0/24');

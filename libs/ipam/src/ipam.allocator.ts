@@ -1,6 +1,6 @@
 import { checkClaim, isAllocationIn, subnetInRange } from './address.rules';
 import { AllocateOptions, AllocationRequest, ClaimOptions, IpamUsage } from './allocation.request';
-import { IpamConflictError } from './errors';
+import { IpamConflictError, IpamRangeMismatchError } from './errors';
 import { Ipv4Subnet } from './ipv4.subnet';
 import { Lease, LeaseKind } from './lease';
 import { LeaseStore } from './lease.store';
@@ -17,6 +17,11 @@ export interface IpamAllocatorOptions {
   readonly hostId: string;
   /** The clock, replaceable in tests. */
   readonly now?: () => Date;
+  /**
+   * Bind the store to `range` (see `checkRange`) before the first allocation, claim or prune, and
+   * refuse them all if it holds another one. Off for tests that share one store between ranges.
+   */
+  readonly bindRange?: boolean;
 }
 
 /**
@@ -29,6 +34,8 @@ export class IpamAllocator {
   private readonly now: () => Date;
   private readonly picker: RoundRobinPicker;
   private readonly pending = new Map<string, Promise<Lease>>();
+  private readonly bindRange: boolean;
+  private rangeChecked?: Promise<void>;
 
   constructor(
     private readonly store: LeaseStore,
@@ -38,6 +45,25 @@ export class IpamAllocator {
     this.hostId = options.hostId;
     this.now = options.now ?? (() => new Date());
     this.picker = new RoundRobinPicker(store);
+    this.bindRange = options.bindRange ?? false;
+  }
+
+  /**
+   * Records this allocator's range in the store if it has none; throws `IpamRangeMismatchError`
+   * naming both ranges if it holds another, `IpamStoreUnavailableError` if it does not answer.
+   * A success or a mismatch is remembered; an unavailable store is asked again next time.
+   */
+  checkRange(): Promise<void> {
+    this.rangeChecked ??= this.store.bindRange(this.range.cidr).then(
+      (stored) => {
+        if (stored !== this.range.cidr) throw new IpamRangeMismatchError(stored, this.range.cidr);
+      },
+      (err: unknown) => {
+        this.rangeChecked = undefined;
+        throw err;
+      },
+    );
+    return this.rangeChecked;
   }
 
   /**
@@ -49,6 +75,7 @@ export class IpamAllocator {
    */
   async allocate(owner: string, options: AllocateOptions = {}): Promise<Lease> {
     const subnet = this.subnetFor(options.subnet);
+    await this.rangeBound();
     return this.once(`${owner} ${subnet.cidr}`, async () => {
       const held = (await this.store.findByOwner(owner)).find((l) => isAllocationIn(l, subnet.cidr));
       const { prefixLength, cidr } = subnet;
@@ -69,6 +96,7 @@ export class IpamAllocator {
     const kind: LeaseKind = this.range.contains(value) ? 'claimed' : 'external';
     const subnet = Ipv4Subnet.containing(value, prefixLength).cidr;
     const lease = this.lease({ owner, address, prefixLength, subnet, kind, name: options.name });
+    await this.rangeBound();
     for (let attempt = 1; ; attempt++) {
       const result = await this.store.reserve(lease, false);
       if (result.reserved) return result.lease;
@@ -93,6 +121,7 @@ export class IpamAllocator {
     options: ClaimOptions = {},
   ): Promise<Lease[]> {
     requests.forEach((request) => this.validate(request));
+    await this.rangeBound();
     const before = new Set((await this.store.findByOwner(owner)).map((lease) => lease.address));
     const taken: Lease[] = [];
     try {
@@ -133,6 +162,7 @@ export class IpamAllocator {
    */
   async prune(liveOwners: ReadonlySet<string>, listedAt?: Date): Promise<Lease[]> {
     const before = (l: Lease) => listedAt === undefined || Date.parse(l.since) < listedAt.getTime();
+    await this.rangeBound();
     const mine = (await this.store.list()).filter((l) => l.host === this.hostId);
     const stale = mine.filter((l) => !liveOwners.has(l.owner) && before(l));
     const released: Lease[] = [];
@@ -153,6 +183,10 @@ export class IpamAllocator {
     const outcome = work().finally(() => this.pending.delete(key));
     this.pending.set(key, outcome);
     return outcome;
+  }
+
+  private async rangeBound(): Promise<void> {
+    if (this.bindRange) await this.checkRange();
   }
 
   private take(owner: string, request: AllocationRequest, options: ClaimOptions): Promise<Lease> {
