@@ -11,6 +11,16 @@ export class DockerApiError extends DomainError {
   }
 }
 
+/** dockerd accepted a call of the product's own but did not answer it in time. Retryable. */
+export class DockerTimeoutError extends DomainError {
+  readonly code = 'WPX_DOCKER_TIMEOUT';
+  override readonly status = 504;
+
+  constructor(method: string, path: string, timeoutMs: number) {
+    super(`dockerd did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000}s`);
+  }
+}
+
 /** dockerd could not be reached at all (socket missing, refused, reset). */
 export class DockerUnavailableError extends DomainError {
   readonly code = 'WPX_DOCKER_UNAVAILABLE';
