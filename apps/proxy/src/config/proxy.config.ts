@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -48,6 +49,8 @@ export class ProxyConfig {
   @IsBoolean() rewriteHosts = true;
   @IsBoolean() multicastRoute = true;
   @IsInt() @Min(1) @Max(86400) resyncIntervalSeconds = 60;
+  /** How long a start waits for the attach, retries included, before the container is killed. */
+  @IsNumber() @Min(1) @Max(3600) attachTimeoutSeconds = 20;
 
   @IsBoolean() withDns = false;
   @IsOptional() @IsString() dnsListen?: string;

@@ -1,12 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, isDomainError } from '@app/common';
-import { DockerClient } from '@app/docker';
+import { isDomainError } from '@app/common';
+import { ContainerInspect, DockerClient } from '@app/docker';
 import { AttachService } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerAttacher } from '../gateway/interceptors/container.attacher';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { AttachWaiter } from './attach.waiter';
 import { ContainerReconciler } from './container.reconciler';
 import { EventWatcher } from './event.watcher';
 import { WorkQueue } from './work.queue';
@@ -19,6 +20,7 @@ import { WorkQueue } from './work.queue';
 @Injectable()
 export class ContainerController implements ContainerAttacher, OnApplicationBootstrap, OnApplicationShutdown {
   readonly queue: WorkQueue;
+  private readonly waiter: AttachWaiter;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private timer?: NodeJS.Timeout;
@@ -40,6 +42,8 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
       baseDelayMs: 200,
       maxDelayMs: 30_000,
     });
+    const isOurs = (c: ContainerInspect) => attach.isOurs(c);
+    this.waiter = new AttachWaiter({ docker, queue: this.queue, statuses: reconciler.statuses, isOurs }, config.attachTimeoutSeconds);
   }
 
   onApplicationBootstrap(): void {
@@ -69,16 +73,13 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     await this.queue.stop();
   }
 
-  /** Resolves once the container's reconcile succeeded; rejects with the reason it did not. */
-  async attached(idOrName: string): Promise<void> {
-    // The queue is keyed by full id (events carry it); a start by name or short id must not run
-    // a second, concurrent reconcile of the same container under another key.
-    const containerId = FULL_ID.test(idOrName) ? idOrName : (await this.docker.inspectContainer(idOrName)).Id;
-    const outcome = await this.queue.addAndWait(containerId);
-    if (!outcome.ok) throw outcome.error;
-    // The run that served us may have found the container already stopped by an earlier failure.
-    const status = this.reconciler.statuses.get(containerId);
-    if (status?.phase === 'failed') throw new AttachReportedError(status.lastError ?? 'attach failed');
+  /**
+   * Resolves once the container converged (attached, not ours, or not running), retrying what
+   * can be retried up to `--attach-timeout`; rejects with a terminal error, `AttachDeadlineError`,
+   * or `ShutDownError` (see AttachWaiter).
+   */
+  attached(idOrName: string): Promise<void> {
+    return this.waiter.wait(idOrName);
   }
 
   async resync(): Promise<void> {
@@ -113,11 +114,4 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
       end();
     }
   }
-}
-
-const FULL_ID = /^[0-9a-f]{64}$/;
-
-/** A failure recorded by an earlier reconcile of the same container, reported to a waiting start. */
-class AttachReportedError extends DomainError {
-  readonly code = 'WPX_ATTACH_FAILED';
 }
