@@ -13,6 +13,8 @@ export interface AttachWaiterDeps {
 
 interface Progress {
   expired: boolean;
+  /** How the deadline's message names the container: its name once inspected. */
+  name: string;
   last?: unknown;
 }
 
@@ -37,12 +39,12 @@ export class AttachWaiter {
    * `ShutDownError` from the queue, or dockerd's 4xx for the container (e.g. no such container).
    */
   async wait(idOrName: string): Promise<void> {
-    const progress: Progress = { expired: false };
+    const progress: Progress = { expired: false, name: idOrName };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         progress.expired = true;
-        reject(new AttachDeadlineError(idOrName, this.timeoutSeconds, progress.last));
+        reject(new AttachDeadlineError(progress.name, this.timeoutSeconds, progress.last));
       }, this.timeoutSeconds * 1000);
     });
     try {
@@ -54,6 +56,7 @@ export class AttachWaiter {
 
   private async converged(idOrName: string, progress: Progress): Promise<void> {
     const c = await this.inspect(idOrName, progress);
+    progress.name = c.Name.replace(/^\//, '');
     if (!this.deps.isOurs(c)) {
       this.deps.queue.add(c.Id);
       return;
