@@ -182,6 +182,13 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
+    name: 'allocateAll takes claims first: an allocation never repeats an address the owner claims',
+    async run({ ipam }) {
+      const leases = await ipam().allocateAll(A, [{ type: 'net', subnet: '10.2.9.0/24' }, { type: 'ip', address: '10.2.9.1', prefixLength: 24 }]);
+      assert.deepEqual(addressesOf(leases), ['10.2.9.2', '10.2.9.1']);
+    },
+  },
+  {
     name: 'allocateAll rolls back what it took when a later request fails, keeping earlier leases',
     async run({ ipam }) {
       const held = await ipam().allocate(A, { subnet: '10.2.5.0/24' });

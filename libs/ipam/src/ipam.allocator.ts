@@ -111,9 +111,10 @@ export class IpamAllocator {
   }
 
   /**
-   * Takes every request in order and returns the leases. If one fails, the leases this call took
-   * are released again (those the owner held before the call stay) and the error is rethrown.
-   * Subnets are validated before anything is reserved.
+   * Takes every request and returns the leases in request order. Exact claims are taken first, so
+   * an allocation never picks an address the same owner claims (`net:10.2.0.0/24 10.2.0.1/24`). If
+   * one fails, the leases this call took are released again (those the owner held before the call
+   * stay) and the error is rethrown. Subnets are validated before anything is reserved.
    */
   async allocateAll(
     owner: string,
@@ -125,8 +126,10 @@ export class IpamAllocator {
     const before = new Set((await this.store.findByOwner(owner)).map((lease) => lease.address));
     const taken: Lease[] = [];
     try {
-      for (const request of requests) taken.push(await this.take(owner, request, options));
-      return taken;
+      const order = [...requests.keys()].sort((a, b) => rank(requests[a]) - rank(requests[b]));
+      const byRequest: Lease[] = [];
+      for (const i of order) taken.push((byRequest[i] = await this.take(owner, requests[i], options)));
+      return byRequest;
     } catch (err) {
       await this.rollback(taken.filter((lease) => !before.has(lease.address)));
       throw err;
@@ -217,4 +220,8 @@ export class IpamAllocator {
     const lease: Lease = { ...rest, host: this.hostId, since: this.now().toISOString() };
     return name === undefined ? lease : { ...lease, name };
   }
+}
+
+function rank(request: AllocationRequest): number {
+  return request.type === 'ip' ? 0 : 1;
 }
