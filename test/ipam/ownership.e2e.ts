@@ -23,7 +23,7 @@ import {
 } from '../support/weave.helpers';
 
 interface Status {
-  lastResync?: string;
+  controller?: { lastResync?: string | null };
 }
 
 describe('ownership: one owner per address, refused at start', () => {
@@ -57,9 +57,9 @@ describe('ownership: one owner per address, refused at start', () => {
       winners.push([winner, cidr]);
     }
     // Later resyncs kill nothing and move nothing.
-    const seen = (await adminGet<Status>(proxy, '/_weave/status'))?.lastResync;
+    const seen = (await adminGet<Status>(proxy, '/_weave/status'))?.controller?.lastResync;
     await waitFor('two more resyncs', async () => {
-      const now = (await adminGet<Status>(proxy, '/_weave/status'))?.lastResync;
+      const now = (await adminGet<Status>(proxy, '/_weave/status'))?.controller?.lastResync;
       return now && seen && Date.parse(now) >= Date.parse(seen) + 1500 ? true : undefined;
     }, { timeoutMs: 15_000 });
     for (const [name, cidr] of winners) {
