@@ -31,9 +31,11 @@ const ENTRIES = {
   WPX_ADDRESS_IN_USE: { status: 409, terminal: true, when: 'a WEAVE_CIDR claims an address another container holds (an IPAM lease or a live container); names the holder' },
   WPX_ATTACH_FAILED: { status: 500, terminal: false, when: 'attaching a container to the weave network failed on the host (veth, namespace, addresses); retried' },
   WPX_COMMAND_FAILED: { status: 500, terminal: false, when: 'a host command (ip, nsenter, iptables) failed: the cause of an attach or bridge failure; retried' },
+  WPX_ATTACH_DEADLINE: { status: 500, terminal: true, when: "a start's attach did not finish within --attach-timeout, retries included; the container is killed and the message names the last error" },
   WPX_SHUTTING_DOWN: { status: 503, terminal: true, when: 'a start or restart waits for its attach while the proxy stops' },
   WPX_DOCKER_API: { status: 'dockerd', terminal: false, when: "dockerd refused a call the proxy made for a request (dockerd's status and message)" },
   WPX_DOCKER_UNAVAILABLE: { status: 502, terminal: false, when: 'dockerd cannot be reached (socket missing, refused, reset)' },
+  WPX_DOCKER_TIMEOUT: { status: 504, terminal: false, when: 'dockerd accepted a call the proxy made but did not answer within 10 s; retried' },
 
   // Addresses from IPAM.
   WPX_IPAM_EXHAUSTED: { status: 503, terminal: false, when: 'no free address is left in the subnet (retried: a release can free one)' },
@@ -43,6 +45,7 @@ const ENTRIES = {
   WPX_IPAM_INVALID_ADDRESS: { status: 400, terminal: true, when: "a claimed address is not a host address of its subnet (the network or broadcast address)" },
   WPX_IPAM_STORE_UNAVAILABLE: { status: 503, terminal: false, when: 'the lease store does not answer (etcd down, database file not writable); retried' },
   WPX_IPAM_NOT_CONFIGURED: { status: 500, terminal: true, when: 'an automatic address is asked for where no IPAM is configured (only the weave library without IPAM)' },
+  WPX_IPAM_RANGE_MISMATCH: { status: 500, terminal: true, when: 'the IPAM store holds addresses of another range than --iprange (see "Changing the allocation range")' },
 
   // Startup: bad flags or an environment the proxy cannot run in (message printed, exit status 1 or 2).
   WPX_BAD_CONFIG: { status: 400, terminal: true, when: 'startup: one or more launch-proxy flags are invalid (every problem listed, exit 2)' },

@@ -10,6 +10,13 @@ export class DockerApiError extends DomainError {
   }
 }
 
+/** dockerd accepted a call of the product's own but did not answer it in time. Retryable. */
+export class DockerTimeoutError extends DomainError {
+  constructor(method: string, path: string, timeoutMs: number) {
+    super(ERRORS.WPX_DOCKER_TIMEOUT, `dockerd did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000}s`);
+  }
+}
+
 /** dockerd could not be reached at all (socket missing, refused, reset). */
 export class DockerUnavailableError extends DomainError {
   constructor(endpointUrl: string, cause: string) {

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Readable } from 'node:stream';
-import { DockerApiError, DockerUnavailableError } from './docker-api.error';
+import { DockerApiError, DockerTimeoutError, DockerUnavailableError } from './docker-api.error';
 import { DockerEndpoint } from './docker-endpoint';
 import { ContainerInspect, ContainerSummary, ImageInspect } from './docker.types';
 
@@ -10,6 +10,17 @@ export interface DockerTlsFiles {
   cert?: Buffer;
   key?: Buffer;
 }
+
+export interface DockerClientOptions {
+  /**
+   * Deadline of one buffered call (`request`, `json`, inspect, kill, list), from sending to the
+   * last byte of the answer; streams (`stream`) and the gateway's pass-through have none.
+   * Default 10 s: every call the start path makes is bounded (issue 14).
+   */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface DockerResponse {
   status: number;
@@ -23,11 +34,14 @@ export interface DockerResponse {
  */
 export class DockerClient {
   readonly agent: http.Agent;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly endpoint: DockerEndpoint,
     readonly tlsFiles?: DockerTlsFiles,
+    options: DockerClientOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const pool = { keepAlive: true, maxFreeSockets: 64, scheduling: 'lifo' as const };
     this.agent = endpoint.tls ? new https.Agent({ ...pool, ...tlsFiles }) : new http.Agent(pool);
   }
@@ -38,19 +52,30 @@ export class DockerClient {
     return { method, path, headers, agent: this.agent, ...(socketPath ? { socketPath } : { host, port }) };
   }
 
-  /** One request, whole answer buffered: only for the product's own small JSON calls. */
+  /**
+   * One request, whole answer buffered: only for the product's own small JSON calls. Rejects with
+   * `DockerTimeoutError` when the whole answer is not in within the client's deadline.
+   */
   request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<DockerResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers = payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {};
-    return new Promise((resolve, reject) => {
+    return new Promise<DockerResponse>((resolve, reject) => {
       const req = this.send(this.requestOptions(method, path, headers), signal);
+      const timer = setTimeout(() => req.destroy(new DockerTimeoutError(method, path, this.timeoutMs)), this.timeoutMs);
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        reject(this.unavailable(err));
+      };
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+        });
+        res.on('error', fail);
       });
-      req.on('error', (err) => reject(this.unavailable(err)));
+      req.on('error', fail);
       req.end(payload);
     });
   }
@@ -113,7 +138,7 @@ export class DockerClient {
   }
 
   private unavailable(err: Error): Error {
-    if (err.name === 'AbortError') return err;
+    if (err.name === 'AbortError' || err instanceof DockerTimeoutError) return err;
     return new DockerUnavailableError(this.endpoint.url, (err as NodeJS.ErrnoException).code ?? err.message);
   }
 

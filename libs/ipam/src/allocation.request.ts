@@ -1,3 +1,5 @@
+import { Lease } from './lease';
+
 /** One part of a container's addressing, in WEAVE_CIDR order. */
 export type AllocationRequest =
   /** `net:default` / blank (no subnet) or `net:10.2.0.0/24`: any free address of that subnet. */
@@ -14,6 +16,12 @@ export interface AllocateOptions {
 
 export interface ClaimOptions {
   readonly name?: string;
+  /**
+   * Asked when another owner of this host holds the claimed address: true when that owner can no
+   * longer use it (its container stopped or is gone), so the claim takes the address over. Without
+   * it, or for another host's owner, a held address is a conflict.
+   */
+  readonly stale?: (holder: Lease) => Promise<boolean>;
 }
 
 export interface IpamUsage {

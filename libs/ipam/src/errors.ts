@@ -24,6 +24,24 @@ export class IpamConflictError extends DomainError {
   }
 }
 
+/**
+ * The store's leases were taken from another range than this proxy's `--iprange`. Terminal: using
+ * them under another range would renumber running containers.
+ */
+export class IpamRangeMismatchError extends DomainError {
+  constructor(
+    readonly storedRange: string,
+    readonly range: string,
+  ) {
+    super(
+      ERRORS.WPX_IPAM_RANGE_MISMATCH,
+      `the IPAM store holds addresses of the range ${storedRange}, but this proxy was started with ` +
+        `--iprange ${range}: start it with --iprange ${storedRange}, or empty the store to change the range ` +
+        `(see "Changing the allocation range" in the README)`,
+    );
+  }
+}
+
 /** The lease store did not answer (etcd down, database file not writable). Retried by the controller. */
 export class IpamStoreUnavailableError extends DomainError {
   constructor(message: string) {

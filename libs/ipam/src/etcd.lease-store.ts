@@ -79,6 +79,14 @@ export class EtcdLeaseStore implements LeaseStore {
     return this.leasesIn(() => this.kv.getAll().inRange(EtcdKeys.addressRange(span)).strings());
   }
 
+  async bindRange(range: string): Promise<string> {
+    const result = await this.guard(() =>
+      this.kv.if(EtcdKeys.range, 'Create', '==', 0).then(this.kv.put(EtcdKeys.range).value(range)).else(this.kv.get(EtcdKeys.range)).commit(),
+    );
+    if (result.succeeded) return range;
+    return String(result.responses[0].response_range?.kvs[0]?.value);
+  }
+
   async lastReserved(subnet: string): Promise<string | undefined> {
     return (await this.guard(() => this.kv.get(EtcdKeys.cursor(subnet)).string())) ?? undefined;
   }

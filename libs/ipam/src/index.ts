@@ -7,7 +7,7 @@ export type { Lease, LeaseKind } from './lease';
 export type { AddressSpan, LeaseStore, ReserveResult } from './lease.store';
 export { IPAM_DEFAULTS, ipamOptionProblems, resolveIpamOptions } from './ipam.config';
 export type { IpamOptionProblem, IpamOptions, IpamOptionsInput } from './ipam.config';
-export { IpamConflictError, IpamExhaustedError, IpamStoreUnavailableError } from './errors';
+export { IpamConflictError, IpamExhaustedError, IpamRangeMismatchError, IpamStoreUnavailableError } from './errors';
 export { SqliteLeaseStore } from './sqlite.lease-store';
 export { EtcdLeaseStore } from './etcd.lease-store';
 export type { EtcdLeaseStoreOptions } from './etcd.lease-store';

@@ -93,11 +93,59 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
-    name: 'claim outside the range is returned as external and not stored',
+    name: 'claim outside the range is stored as external: one owner per address (issue 14 item 2)',
     async run({ ipam, store }) {
-      const lease = await ipam().claim(A, '192.168.7.9', 24);
+      const lease = await ipam().claim(A, '192.168.7.9', 24, { name: '/web' });
       assert.deepEqual({ kind: lease.kind, subnet: lease.subnet }, { kind: 'external', subnet: '192.168.7.0/24' });
-      assert.deepEqual(await store.list(), []);
+      assert.deepEqual(await store.list(), [lease]);
+      assert.deepEqual(await ipam().claim(A, '192.168.7.9', 24), lease);
+      await assert.rejects(ipam().claim(B, '192.168.7.9', 16), {
+        code: 'WPX_IPAM_ADDRESS_IN_USE',
+        message: 'address 192.168.7.9 is already in use by container web',
+      });
+      assert.deepEqual(await ipam().release(A), [lease]);
+      assert.equal((await ipam().claim(B, '192.168.7.9', 16)).owner, B);
+    },
+  },
+  {
+    name: 'concurrent claims of one external address: exactly one wins, the others name it',
+    async run({ ipam }) {
+      const owners = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8'];
+      const outcomes = await Promise.allSettled(
+        owners.map((owner, i) => ipam(`host-${i % 2}`).claim(owner, '172.20.0.1', 24, { name: owner, stale: async () => false })),
+      );
+      const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      assert.equal(won.length, 1, JSON.stringify(outcomes));
+      for (const o of outcomes) {
+        if (o.status === 'rejected') assert.match(String(o.reason?.message), new RegExp(`172\\.20\\.0\\.1 is already in use by container ${won[0].owner}$`));
+      }
+    },
+  },
+  {
+    name: 'a stale holder of this host is taken over; a live one or another host\'s is a conflict',
+    async run({ ipam, store }) {
+      const held = await ipam().claim(A, '192.168.7.9', 24, { name: 'a' });
+      const asked: string[] = [];
+      const live = async (holder: { owner: string }) => (asked.push(holder.owner), false);
+      await assert.rejects(ipam().claim(B, '192.168.7.9', 24, { stale: live }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+      assert.deepEqual(asked, [A]);
+      const taken = await ipam().claim(B, '192.168.7.9', 24, { stale: async () => true });
+      assert.equal(taken.owner, B);
+      assert.deepEqual(await store.list(), [taken]);
+      assert.notDeepEqual(taken, held);
+      await ipam('host-2').claim(C, '10.2.7.7', 24);
+      await assert.rejects(ipam().claim(A, '10.2.7.7', 24, { stale: async () => true }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+    },
+  },
+  {
+    name: 'a stale check that fails is that failure, not a conflict, and takes nothing',
+    async run({ ipam, store }) {
+      const held = await ipam().claim(A, '192.168.7.9', 24);
+      const failing = async () => {
+        throw new Error('dockerd answered 500');
+      };
+      await assert.rejects(ipam().allocateAll(B, [{ type: 'net' }, { type: 'ip', address: '192.168.7.9', prefixLength: 24 }], { stale: failing }), /dockerd answered 500/);
+      assert.deepEqual(await store.list(), [held]);
     },
   },
   {
@@ -134,6 +182,13 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
     },
   },
   {
+    name: 'allocateAll takes claims first: an allocation never repeats an address the owner claims',
+    async run({ ipam }) {
+      const leases = await ipam().allocateAll(A, [{ type: 'net', subnet: '10.2.9.0/24' }, { type: 'ip', address: '10.2.9.1', prefixLength: 24 }]);
+      assert.deepEqual(addressesOf(leases), ['10.2.9.2', '10.2.9.1']);
+    },
+  },
+  {
     name: 'allocateAll rolls back what it took when a later request fails, keeping earlier leases',
     async run({ ipam }) {
       const held = await ipam().allocate(A, { subnet: '10.2.5.0/24' });
@@ -160,6 +215,40 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
       assert.deepEqual(addressesOf(await ipam().list()), [a.address, c.address]);
       assert.deepEqual(await ipam().release(A), [a]);
       assert.deepEqual(await ipam().list(), [c]);
+    },
+  },
+  {
+    name: 'prune keeps a lease reserved at or after the time the live list was taken (issue 14 item 10)',
+    async run({ store }) {
+      let clock = Date.parse('2026-01-01T00:00:00.000Z');
+      const ipam = new IpamAllocator(store, { range: RANGE, hostId: 'host-1', now: () => new Date(clock) });
+      const old = await ipam.allocate(A);
+      const listedAt = new Date(clock + 1000);
+      clock += 1000;
+      const atTheList = await ipam.allocate(B);
+      clock += 1;
+      const afterTheList = await ipam.claim(C, '192.168.7.9', 24);
+      // None of A, B, C was in the list: only A's lease is older than it.
+      assert.deepEqual(await ipam.prune(new Set(), listedAt), [old]);
+      assert.deepEqual(addressesOf(await ipam.list()), [atTheList.address, afterTheList.address].sort());
+      assert.deepEqual(addressesOf(await ipam.prune(new Set())), addressesOf([atTheList, afterTheList]).sort());
+    },
+  },
+  {
+    name: 'the store keeps the first range bound to it; an allocator of another range refuses every change',
+    async run({ store }) {
+      const bound = (range: string) => new IpamAllocator(store, { range, hostId: 'host-1', bindRange: true });
+      assert.equal(await store.bindRange('10.2.0.0/16'), '10.2.0.0/16');
+      assert.equal(await store.bindRange('10.32.0.0/12'), '10.2.0.0/16');
+      await bound(RANGE).checkRange();
+      const other = bound('10.32.0.0/12');
+      const mismatch = { code: 'WPX_IPAM_RANGE_MISMATCH', message: /range 10\.2\.0\.0\/16, but .* --iprange 10\.32\.0\.0\/12/ };
+      await assert.rejects(other.checkRange(), mismatch);
+      await assert.rejects(other.allocate(A), mismatch);
+      await assert.rejects(other.claim(A, '192.168.7.9', 24), mismatch);
+      await assert.rejects(other.allocateAll(A, [{ type: 'net' }]), mismatch);
+      await assert.rejects(other.prune(new Set()), mismatch);
+      assert.deepEqual(await store.list(), []);
     },
   },
   {

@@ -1,10 +1,14 @@
 import { checkClaim, isAllocationIn, subnetInRange } from './address.rules';
 import { AllocateOptions, AllocationRequest, ClaimOptions, IpamUsage } from './allocation.request';
-import { IpamConflictError } from './errors';
+import { IpamConflictError, IpamRangeMismatchError } from './errors';
 import { Ipv4Subnet } from './ipv4.subnet';
 import { Lease, LeaseKind } from './lease';
 import { LeaseStore } from './lease.store';
 import { RoundRobinPicker } from './round-robin.picker';
+
+// A claim takes a stale holder's address over at most this often before calling it a conflict
+// (each round lost means a live claimant got there first).
+const MAX_TAKEOVERS = 3;
 
 export interface IpamAllocatorOptions {
   /** Canonical IPv4 CIDR every managed address lies in. */
@@ -13,6 +17,11 @@ export interface IpamAllocatorOptions {
   readonly hostId: string;
   /** The clock, replaceable in tests. */
   readonly now?: () => Date;
+  /**
+   * Bind the store to `range` (see `checkRange`) before the first allocation, claim or prune, and
+   * refuse them all if it holds another one. Off for tests that share one store between ranges.
+   */
+  readonly bindRange?: boolean;
 }
 
 /**
@@ -25,6 +34,8 @@ export class IpamAllocator {
   private readonly now: () => Date;
   private readonly picker: RoundRobinPicker;
   private readonly pending = new Map<string, Promise<Lease>>();
+  private readonly bindRange: boolean;
+  private rangeChecked?: Promise<void>;
 
   constructor(
     private readonly store: LeaseStore,
@@ -34,6 +45,25 @@ export class IpamAllocator {
     this.hostId = options.hostId;
     this.now = options.now ?? (() => new Date());
     this.picker = new RoundRobinPicker(store);
+    this.bindRange = options.bindRange ?? false;
+  }
+
+  /**
+   * Records this allocator's range in the store if it has none; throws `IpamRangeMismatchError`
+   * naming both ranges if it holds another, `IpamStoreUnavailableError` if it does not answer.
+   * A success or a mismatch is remembered; an unavailable store is asked again next time.
+   */
+  checkRange(): Promise<void> {
+    this.rangeChecked ??= this.store.bindRange(this.range.cidr).then(
+      (stored) => {
+        if (stored !== this.range.cidr) throw new IpamRangeMismatchError(stored, this.range.cidr);
+      },
+      (err: unknown) => {
+        this.rangeChecked = undefined;
+        throw err;
+      },
+    );
+    return this.rangeChecked;
   }
 
   /**
@@ -45,6 +75,7 @@ export class IpamAllocator {
    */
   async allocate(owner: string, options: AllocateOptions = {}): Promise<Lease> {
     const subnet = this.subnetFor(options.subnet);
+    await this.rangeBound();
     return this.once(`${owner} ${subnet.cidr}`, async () => {
       const held = (await this.store.findByOwner(owner)).find((l) => isAllocationIn(l, subnet.cidr));
       const { prefixLength, cidr } = subnet;
@@ -55,27 +86,35 @@ export class IpamAllocator {
   }
 
   /**
-   * Reserves exactly `address` for `owner` if it lies inside the range; holding it already is fine.
-   * An address outside the range is not managed here: the returned lease has kind `external` and
-   * is not stored (the caller checks such addresses for conflicts itself).
-   * Throws `IpamConflictError` (409, names the holder) if another container holds it.
+   * Reserves exactly `address` for `owner`, inside the range (kind `claimed`) or outside it (kind
+   * `external`): both are stored, atomically, so two claims of one address never both succeed.
+   * Holding it already is fine. A holder of this host that `options.stale` declares stale loses it
+   * to this claim. Throws `IpamConflictError` (409, names the holder) otherwise.
    */
   async claim(owner: string, address: string, prefixLength: number, options: ClaimOptions = {}): Promise<Lease> {
     const value = checkClaim(address, prefixLength);
     const kind: LeaseKind = this.range.contains(value) ? 'claimed' : 'external';
     const subnet = Ipv4Subnet.containing(value, prefixLength).cidr;
     const lease = this.lease({ owner, address, prefixLength, subnet, kind, name: options.name });
-    if (kind === 'external') return lease;
-    const result = await this.store.reserve(lease, false);
-    if (result.reserved) return result.lease;
-    if (result.holder.owner === owner) return result.holder;
-    throw new IpamConflictError(address, result.holder.owner, result.holder.name);
+    await this.rangeBound();
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.store.reserve(lease, false);
+      if (result.reserved) return result.lease;
+      const { holder } = result;
+      if (holder.owner === owner) return holder;
+      if (attempt >= MAX_TAKEOVERS || !(await this.isStale(holder, options))) {
+        throw new IpamConflictError(address, holder.owner, holder.name);
+      }
+      // Conditional on the holder still holding it: a concurrent claimant may have won meanwhile.
+      await this.store.release(holder);
+    }
   }
 
   /**
-   * Takes every request in order and returns the leases. If one fails, the leases this call took
-   * are released again (those the owner held before the call stay) and the error is rethrown.
-   * Subnets are validated before anything is reserved.
+   * Takes every request and returns the leases in request order. Exact claims are taken first, so
+   * an allocation never picks an address the same owner claims (`net:10.2.0.0/24 10.2.0.1/24`). If
+   * one fails, the leases this call took are released again (those the owner held before the call
+   * stay) and the error is rethrown. Subnets are validated before anything is reserved.
    */
   async allocateAll(
     owner: string,
@@ -83,13 +122,16 @@ export class IpamAllocator {
     options: ClaimOptions = {},
   ): Promise<Lease[]> {
     requests.forEach((request) => this.validate(request));
+    await this.rangeBound();
     const before = new Set((await this.store.findByOwner(owner)).map((lease) => lease.address));
     const taken: Lease[] = [];
     try {
-      for (const request of requests) taken.push(await this.take(owner, request, options.name));
-      return taken;
+      const order = [...requests.keys()].sort((a, b) => rank(requests[a]) - rank(requests[b]));
+      const byRequest: Lease[] = [];
+      for (const i of order) taken.push((byRequest[i] = await this.take(owner, requests[i], options)));
+      return byRequest;
     } catch (err) {
-      await this.rollback(taken.filter((lease) => lease.kind !== 'external' && !before.has(lease.address)));
+      await this.rollback(taken.filter((lease) => !before.has(lease.address)));
       throw err;
     }
   }
@@ -115,9 +157,17 @@ export class IpamAllocator {
     return { range: this.range.cidr, size, used, free: Math.max(0, size - used) };
   }
 
-  /** Releases this host's leases whose owner is not in `liveOwners`; returns them. */
-  async prune(liveOwners: ReadonlySet<string>): Promise<Lease[]> {
-    const stale = (await this.store.list()).filter((l) => l.host === this.hostId && !liveOwners.has(l.owner));
+  /**
+   * Releases this host's leases whose owner is not in `liveOwners`, a container list taken at
+   * `listedAt`; returns them. A lease reserved at or after `listedAt` is kept whatever its owner:
+   * that container may have been started after the list was taken (the proxy serves meanwhile).
+   * Without `listedAt` every lease of a missing owner goes.
+   */
+  async prune(liveOwners: ReadonlySet<string>, listedAt?: Date): Promise<Lease[]> {
+    const before = (l: Lease) => listedAt === undefined || Date.parse(l.since) < listedAt.getTime();
+    await this.rangeBound();
+    const mine = (await this.store.list()).filter((l) => l.host === this.hostId);
+    const stale = mine.filter((l) => !liveOwners.has(l.owner) && before(l));
     const released: Lease[] = [];
     for (const lease of stale) if (await this.store.release(lease)) released.push(lease);
     return released;
@@ -138,9 +188,17 @@ export class IpamAllocator {
     return outcome;
   }
 
-  private take(owner: string, request: AllocationRequest, name?: string): Promise<Lease> {
-    if (request.type === 'net') return this.allocate(owner, { subnet: request.subnet, name });
-    return this.claim(owner, request.address, request.prefixLength, { name });
+  private async rangeBound(): Promise<void> {
+    if (this.bindRange) await this.checkRange();
+  }
+
+  private take(owner: string, request: AllocationRequest, options: ClaimOptions): Promise<Lease> {
+    if (request.type === 'net') return this.allocate(owner, { subnet: request.subnet, name: options.name });
+    return this.claim(owner, request.address, request.prefixLength, options);
+  }
+
+  private async isStale(holder: Lease, options: ClaimOptions): Promise<boolean> {
+    return holder.host === this.hostId && options.stale !== undefined && (await options.stale(holder));
   }
 
   private validate(request: AllocationRequest): void {
@@ -162,4 +220,8 @@ export class IpamAllocator {
     const lease: Lease = { ...rest, host: this.hostId, since: this.now().toISOString() };
     return name === undefined ? lease : { ...lease, name };
   }
+}
+
+function rank(request: AllocationRequest): number {
+  return request.type === 'ip' ? 0 : 1;
 }

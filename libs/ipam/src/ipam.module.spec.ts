@@ -46,6 +46,24 @@ describe('IpamModule', () => {
     await app.close();
   });
 
+  test('a store bound to another range refuses the boot, naming both ranges (issue 14 item 6)', async () => {
+    const stateDir = tempDir();
+    const first = await NestFactory.createApplicationContext(IpamModule.register({ range: '10.2.0.0/16', stateDir, hostId: 'h' }), { logger: false });
+    const held = await first.get(IpamAllocator).allocate('c1');
+    await first.close();
+    const boot = NestFactory.createApplicationContext(IpamModule.register({ range: '10.32.0.0/12', stateDir, hostId: 'h' }), {
+      logger: false,
+      abortOnError: false,
+    });
+    await assert.rejects(boot, {
+      code: 'WPX_IPAM_RANGE_MISMATCH',
+      message: /holds addresses of the range 10\.2\.0\.0\/16, but this proxy was started with --iprange 10\.32\.0\.0\/12/,
+    });
+    const again = await NestFactory.createApplicationContext(IpamModule.register({ range: '10.2.0.0/16', stateDir, hostId: 'h' }), { logger: false });
+    assert.deepEqual(await again.get(IpamAllocator).allocate('c1'), held);
+    await again.close();
+  });
+
   test('invalid options fail the boot with every problem listed', async () => {
     const boot = NestFactory.createApplicationContext(IpamModule.register({ range: '10.2.3.9/24', store: 'etcd://nohost' }), {
       logger: false,

@@ -1,4 +1,5 @@
-import { DynamicModule, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, ModuleMetadata, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { IpamStoreUnavailableError } from './errors';
 import { IpamAllocator } from './ipam.allocator';
 import { IpamOptions, IpamOptionsInput, resolveIpamOptions } from './ipam.config';
 import { openLeaseStore } from './lease-store.factory';
@@ -22,14 +23,30 @@ export class LeaseStoreCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Refuses to boot over a store whose leases belong to another range (`IpamRangeMismatchError`
+ * naming both). A store that does not answer yet is checked again at its first use instead.
+ */
+@Injectable()
+export class RangeGuard implements OnModuleInit {
+  constructor(private readonly allocator: IpamAllocator) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.allocator.checkRange().catch((err: unknown) => {
+      if (!(err instanceof IpamStoreUnavailableError)) throw err;
+    });
+  }
+}
+
 const SHARED_PROVIDERS = [
   { provide: LEASE_STORE, useFactory: openLeaseStore, inject: [IPAM_OPTIONS] },
   LeaseStoreCloser,
   {
     provide: IpamAllocator,
-    useFactory: (store: LeaseStore, options: IpamOptions) => new IpamAllocator(store, options),
+    useFactory: (store: LeaseStore, options: IpamOptions) => new IpamAllocator(store, { ...options, bindRange: true }),
     inject: [LEASE_STORE, IPAM_OPTIONS],
   },
+  RangeGuard,
 ];
 
 /** IPAM for the proxy: `IpamAllocator` is its only export; the store is chosen by `options.store`. */

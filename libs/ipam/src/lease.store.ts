@@ -30,6 +30,12 @@ export interface LeaseStore {
   findByOwner(owner: string): Promise<Lease[]>;
   /** Leases ordered by address; only those inside `span` when given. */
   list(span?: AddressSpan): Promise<Lease[]>;
+  /**
+   * Records `range` as the allocation range of this store unless one is recorded already, in one
+   * atomic step; answers the recorded range. Leases are only meaningful within the range they
+   * were taken from, so every proxy on one store must use the same one.
+   */
+  bindRange(range: string): Promise<string>;
   /** The last address allocated in `subnet` (the round-robin cursor), if any. */
   lastReserved(subnet: string): Promise<string | undefined>;
   /** Resolves when the store answers; rejects with `IpamStoreUnavailableError` otherwise. */

@@ -1,7 +1,7 @@
 /**
  * How a lease came to be: `allocated` by the allocator from a subnet, `claimed` as an exact address
- * inside the range (`ip:10.32.1.1/12`), or `external`: an explicit address outside the range, which
- * the allocator does not own and never stores (the caller checks those on the bridge itself).
+ * inside the range (`ip:10.32.1.1/12`), or `external`: an explicit address outside the range. All
+ * three are stored alike, so every address on the bridge has exactly one owner in the store.
  */
 export type LeaseKind = 'allocated' | 'claimed' | 'external';
 

@@ -10,6 +10,7 @@ export class MemoryLeaseStore implements LeaseStore {
   private readonly leases = new Map<string, Lease>();
   private readonly cursors = new Map<string, string>();
   private closed = false;
+  private range?: string;
 
   async reserve(lease: Lease, moveCursor: boolean): Promise<ReserveResult> {
     this.assertOpen();
@@ -46,6 +47,12 @@ export class MemoryLeaseStore implements LeaseStore {
       .filter(({ at }) => at >= from && at <= to)
       .sort((a, b) => a.at - b.at)
       .map(({ lease }) => lease);
+  }
+
+  async bindRange(range: string): Promise<string> {
+    this.assertOpen();
+    this.range ??= range;
+    return this.range;
   }
 
   async lastReserved(subnet: string): Promise<string | undefined> {

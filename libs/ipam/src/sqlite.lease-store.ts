@@ -83,6 +83,17 @@ export class SqliteLeaseStore implements LeaseStore {
     return this.guard(() => (this.sql.inSpan.all(from, to) as LeaseRow[]).map(toLease));
   }
 
+  async bindRange(range: string): Promise<string> {
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          this.sql.setMetaOnce.run('range', range);
+          return (this.sql.meta.get('range') as { value: string }).value;
+        })
+        .immediate(),
+    );
+  }
+
   async lastReserved(subnet: string): Promise<string | undefined> {
     return this.guard(() => (this.sql.cursor.get(subnet) as { address: string } | undefined)?.address);
   }

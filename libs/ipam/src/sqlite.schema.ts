@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS cursors (
   subnet TEXT PRIMARY KEY,
   address TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 PRAGMA user_version = 1;
 `;
 
@@ -36,6 +40,8 @@ export function prepareStatements(db: Database.Database) {
     inSpan: db.prepare(`SELECT ${COLUMNS} FROM leases WHERE num BETWEEN ? AND ? ORDER BY num`),
     deleteHeld: db.prepare('DELETE FROM leases WHERE address = ? AND owner = ? AND host = ?'),
     cursor: db.prepare('SELECT address FROM cursors WHERE subnet = ?'),
+    setMetaOnce: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+    meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     moveCursor: db.prepare(
       `INSERT INTO cursors (subnet, address) VALUES (?, ?)
        ON CONFLICT(subnet) DO UPDATE SET address = excluded.address`,

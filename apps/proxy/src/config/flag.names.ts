@@ -19,6 +19,7 @@ export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   rewriteHosts: '--no-rewrite-hosts',
   multicastRoute: '--no-multicast-route',
   resyncIntervalSeconds: '--resync-interval',
+  attachTimeoutSeconds: '--attach-timeout',
   withDns: '--with-dns',
   dnsListen: '--dns-listen',
   dnsDomain: '--dns-domain',

@@ -14,6 +14,7 @@ type TextParser = (text: string) => unknown;
 const PARSERS: Partial<Record<keyof ProxyConfig, TextParser>> = {
   releaseGraceSeconds: (t) => seconds(t, 0),
   resyncIntervalSeconds: (t) => seconds(t, 1),
+  attachTimeoutSeconds: (t) => seconds(t, 1, 3600),
   dnsListen: (t) => parseIpEndpoint(t, DNS_PORT),
   dnsUpstream: (t) => parseIpEndpoint(t, DNS_PORT),
 };
@@ -47,14 +48,14 @@ export function parseFlagTexts(input: ConfigInput): { values: Record<string, unk
   return { values, problems };
 }
 
-/** `30`, `30s`, `2m`, `5000ms` → seconds, at least `min`, at most a day. Throws naming the forms. */
-export function seconds(text: string, min: number): number {
+/** `30`, `30s`, `2m`, `5000ms` → seconds, from `min` to `max` (default a day). Throws naming the forms. */
+export function seconds(text: string, min: number, max = 86400): number {
   const m = DURATION.exec(text.trim());
   if (!m) throw new Error(`"${text}" is not ${DURATION_FORMS}`);
   const n = Number(m[1]);
   const value = m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
   if (!Number.isInteger(value)) throw new Error(`"${text}" is not ${DURATION_FORMS}`);
-  if (value < min || value > 86400) throw new Error(`"${text}" must be from ${min}s to 86400s (a day)`);
+  if (value < min || value > max) throw new Error(`"${text}" must be from ${min}s to ${max}s${max === 86400 ? ' (a day)' : ''}`);
   return value;
 }
 

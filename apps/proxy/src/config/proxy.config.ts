@@ -42,6 +42,8 @@ export class ProxyConfig {
   @IsBoolean() multicastRoute = true;
   /** Whole seconds, 1 … 86400. */
   @IsInt() @Min(1) @Max(86400) resyncIntervalSeconds = 60;
+  /** How long a start waits for the attach, retries included, before the container is killed; whole seconds, 1 … 3600. */
+  @IsInt() @Min(1) @Max(3600) attachTimeoutSeconds = 20;
 
   @IsBoolean() withDns = false;
   /** Unset: the docker bridge's address, port 53 (found at boot). */

@@ -1,12 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, ERRORS, isDomainError } from '@app/common';
-import { DockerClient } from '@app/docker';
+import { isDomainError } from '@app/common';
+import { ContainerInspect, DockerClient } from '@app/docker';
 import { AttachService } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerAttacher } from './container.attacher';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { AttachWaiter } from './attach.waiter';
 import { ContainerReconciler } from './container.reconciler';
 import { EventWatcher } from './event.watcher';
 import { WORK_QUEUE_OPTIONS, WorkQueue, WorkQueueOptions } from './work.queue';
@@ -27,6 +28,7 @@ export interface ControllerStats {
 @Injectable()
 export class ContainerController implements ContainerAttacher, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly queue: WorkQueue;
+  private readonly waiter: AttachWaiter;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private timer?: NodeJS.Timeout;
@@ -46,6 +48,8 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
   ) {
     this.log = root.child({ component: 'controller' });
     this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, queueOptions);
+    const isOurs = (c: ContainerInspect) => attach.isOurs(c);
+    this.waiter = new AttachWaiter({ docker, queue: this.queue, statuses: reconciler.statuses, isOurs }, config.attachTimeoutSeconds);
   }
 
   onApplicationBootstrap(): void {
@@ -79,24 +83,24 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     return { queueDepth: this.queue.depth, lastResync, eventsReceived, reconnects };
   }
 
-  /** Resolves once the container's reconcile succeeded; rejects with the reason it did not. */
-  async attached(idOrName: string): Promise<void> {
-    // The queue is keyed by full id (events carry it); a start by name or short id must not run
-    // a second, concurrent reconcile of the same container under another key.
-    const containerId = FULL_ID.test(idOrName) ? idOrName : (await this.docker.inspectContainer(idOrName)).Id;
-    const outcome = await this.queue.addAndWait(containerId);
-    if (!outcome.ok) throw outcome.error;
-    // The run that served us may have found the container already stopped by an earlier failure.
-    const status = this.reconciler.statuses.get(containerId);
-    if (status?.phase === 'failed') throw new AttachReportedError(status.lastError ?? 'attach failed');
+  /**
+   * Resolves once the container converged (attached, not ours, or not running), retrying what
+   * can be retried up to `--attach-timeout`; rejects with a terminal error, `AttachDeadlineError`,
+   * or `ShutDownError` (see AttachWaiter).
+   */
+  attached(idOrName: string): Promise<void> {
+    return this.waiter.wait(idOrName);
   }
 
   async resync(): Promise<void> {
     try {
+      // Taken before the list: the proxy already serves, so a container started while the list
+      // is on its way is missing from it, and its fresh lease must survive the prune.
+      const listedAt = new Date();
       const live = await this.docker.listContainers(true);
       const ids = new Set(live.map((c) => c.Id));
       for (const id of this.reconciler.statuses.ids()) ids.add(id); // gone ones get released
-      if (!this.lastResync) await this.attach.prune(new Set(live.map((c) => c.Id)));
+      if (!this.lastResync) await this.attach.prune(new Set(live.map((c) => c.Id)), listedAt);
       for (const id of ids) this.queue.add(id);
       this.lastResync = new Date();
     } catch (err) {
@@ -119,14 +123,5 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     } finally {
       end();
     }
-  }
-}
-
-const FULL_ID = /^[0-9a-f]{64}$/;
-
-/** A failure recorded by an earlier reconcile of the same container, reported to a waiting start. */
-class AttachReportedError extends DomainError {
-  constructor(message: string) {
-    super(ERRORS.WPX_ATTACH_FAILED, message);
   }
 }

@@ -41,6 +41,7 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly waiters = new Map<string, Waiter[]>();
+  private readonly followers = new Map<string, Waiter[]>();
   private active = 0;
   private stopped = false;
 
@@ -89,6 +90,19 @@ export class WorkQueue {
     });
   }
 
+  /**
+   * Resolves with the outcome of the run of the key in progress, or else of its next run, without
+   * hurrying it: a key waiting out its backoff keeps waiting. A key that nothing will run is added.
+   * How a caller follows a key's retries.
+   */
+  nextOutcome(key: string): Promise<Outcome> {
+    if (this.stopped) return Promise.resolve(SHUT_DOWN);
+    return new Promise((resolve) => {
+      this.followers.set(key, [...(this.followers.get(key) ?? []), resolve]);
+      if (!this.running.has(key) && !this.pending.has(key) && !this.timers.has(key)) this.add(key);
+    });
+  }
+
   /** Stops taking work and resolves when what is running has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -99,6 +113,8 @@ export class WorkQueue {
       for (const w of this.waiters.get(key) ?? []) w(SHUT_DOWN);
       this.waiters.delete(key);
     }
+    for (const [key, list] of this.followers) if (!this.running.has(key)) list.forEach((w) => w(SHUT_DOWN));
+    for (const key of [...this.followers.keys()]) if (!this.running.has(key)) this.followers.delete(key);
     while (this.active > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -122,7 +138,9 @@ export class WorkQueue {
     );
     this.active--;
     this.running.delete(key);
-    for (const w of waiters) w(outcome);
+    const followers = this.followers.get(key) ?? [];
+    this.followers.delete(key);
+    for (const w of [...waiters, ...followers]) w(outcome);
     this.afterRun(key, outcome);
     this.pump();
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Ipv4Address, Ipv4Cidr } from '@app/common';
-import { AllocationRequest, IpamAllocator } from '@app/ipam';
+import { AllocationRequest, IpamAllocator, Lease } from '@app/ipam';
 import { AcquireMeta, AddressAllocator, InterfaceAddress, WeaveCidrRequest } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
@@ -29,7 +29,8 @@ export class IpamAddressAllocator implements AddressAllocator {
   }
 
   async acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]> {
-    const leases = await this.ipam.allocateAll(owner, this.toIpam(requests, meta.current ?? []), { name: meta.name });
+    const stale = meta.stale && ((holder: Lease) => (meta.stale as (id: string) => Promise<boolean>)(holder.owner));
+    const leases = await this.ipam.allocateAll(owner, this.toIpam(requests, meta.current ?? []), { name: meta.name, stale });
     return leases.map((l) => ({ address: l.address, prefixLength: l.prefixLength }));
   }
 
@@ -37,8 +38,8 @@ export class IpamAddressAllocator implements AddressAllocator {
     await this.ipam.release(owner);
   }
 
-  async prune(live: ReadonlySet<string>): Promise<void> {
-    await this.ipam.prune(live);
+  async prune(live: ReadonlySet<string>, listedAt: Date): Promise<void> {
+    await this.ipam.prune(live, listedAt);
   }
 
   private toIpam(requests: WeaveCidrRequest[], current: InterfaceAddress[]): AllocationRequest[] {

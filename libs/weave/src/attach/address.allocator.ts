@@ -1,6 +1,7 @@
 import { DomainError, ERRORS } from '@app/common';
 import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
+import { ClaimRegistry } from './claim.registry';
 
 /**
  * Turns a container's WEAVE_CIDR requests into addresses. Implemented by IPAM in the app; the
@@ -11,8 +12,11 @@ export interface AddressAllocator {
   acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta): Promise<InterfaceAddress[]>;
   /** Releases everything the owner holds (a destroyed container). */
   release(owner: string): Promise<void>;
-  /** Releases what owners that are not in `live` hold (containers removed while we were down). */
-  prune?(live: ReadonlySet<string>): Promise<void>;
+  /**
+   * Releases what owners that are not in `live` hold (containers removed while we were down).
+   * `listedAt`: when `live` was listed; what was acquired since then is kept.
+   */
+  prune?(live: ReadonlySet<string>, listedAt: Date): Promise<void>;
 }
 
 export interface AcquireMeta {
@@ -22,6 +26,11 @@ export interface AcquireMeta {
    * a container keeps its address across a proxy restart even if the store lost its lease.
    */
   current?: InterfaceAddress[];
+  /**
+   * Asked when another container of this host holds a claimed address: true when it no longer
+   * runs (stopped or gone), so the claim takes the address over; a rejection is passed on.
+   */
+  stale?: (holderId: string) => Promise<boolean>;
 }
 
 export const ADDRESS_ALLOCATOR = Symbol('ADDRESS_ALLOCATOR');
@@ -33,14 +42,22 @@ export class AllocationUnavailableError extends DomainError {
   }
 }
 
-/** Explicit claims only: the allocator used when IPAM is not part of the build. */
+/**
+ * Explicit claims only: the allocator used when IPAM is not part of the build. Claims are
+ * recorded in this process (one owner per address, like the IPAM store).
+ */
 export class ClaimOnlyAllocator implements AddressAllocator {
-  async acquire(_owner: string, requests: WeaveCidrRequest[]): Promise<InterfaceAddress[]> {
-    return requests.map((r) => {
-      if (r.kind !== 'claim') throw new AllocationUnavailableError(r.text);
-      return { address: r.address, prefixLength: r.prefixLength };
-    });
+  private readonly claims = new ClaimRegistry();
+
+  async acquire(owner: string, requests: WeaveCidrRequest[], meta: AcquireMeta = {}): Promise<InterfaceAddress[]> {
+    const bad = requests.find((r) => r.kind !== 'claim');
+    if (bad) throw new AllocationUnavailableError(bad.text);
+    const claims = requests.filter((r) => r.kind === 'claim');
+    for (const r of claims) await this.claims.claim(owner, r.address, r.prefixLength, meta);
+    return claims.map((r) => ({ address: r.address, prefixLength: r.prefixLength }));
   }
 
-  async release(): Promise<void> {}
+  async release(owner: string): Promise<void> {
+    this.claims.release(owner);
+  }
 }

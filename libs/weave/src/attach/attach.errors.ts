@@ -1,8 +1,8 @@
 import { DomainError, ERRORS } from '@app/common';
 
 /**
- * The address is on another live container of this host (outside IPAM's range). The same code as
- * IPAM's conflict (a lease held by another container): one condition for the user.
+ * The address is held by another live container (without an IPAM store: see ClaimRegistry). The
+ * same code as IPAM's conflict (a lease held by another container): one condition for the user.
  */
 export class AddressInUseError extends DomainError {
   constructor(cidr: string, holder: string) {

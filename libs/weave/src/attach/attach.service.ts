@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
-import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
+import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { isOursAtRuntime } from '../selection/container-selection';
 import { InterfaceAddress, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
 import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
 import { AddressBook } from './address.book';
-import { AddressInUseError, AttachFailedError } from './attach.errors';
+import { AttachFailedError } from './attach.errors';
 import { NetnsConverger } from './netns.converger';
 import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
 
@@ -61,9 +61,11 @@ export class AttachService {
     if (!selection.ours) return { ...base, state: 'not-ours', reason: selection.reason };
     const requests: WeaveCidrRequest[] =
       selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
-    await this.refuseConflicts(c.Id, requests);
     const state = await this.converger.read(name, c.State.Pid);
-    const addresses = await this.allocator.acquire(c.Id, requests, { name, current: state.ethwe?.addresses ?? [] });
+    const current = state.ethwe?.addresses ?? [];
+    // The allocator's store is the one owner of every address; it asks us about a holder.
+    const stale = (holderId: string) => this.holderStopped(holderId);
+    const addresses = await this.allocator.acquire(c.Id, requests, { name, current, stale });
     await this.applyOrRollBack(c, state, addresses);
     this.book.record(base, addresses);
     return { ...base, state: 'attached', addresses };
@@ -94,9 +96,12 @@ export class AttachService {
     return (await this.converger.read(c.Name.replace(/^\//, ''), c.State.Pid)).ethwe;
   }
 
-  /** Forgets and releases every owner that is not a live container (at start). */
-  async prune(live: ReadonlySet<string>): Promise<void> {
-    await this.allocator.prune?.(live);
+  /**
+   * Releases every owner that is not a live container (at start). `listedAt`: when `live` was
+   * listed; addresses acquired since then are kept (their containers may be newer than the list).
+   */
+  async prune(live: ReadonlySet<string>, listedAt: Date): Promise<void> {
+    await this.allocator.prune?.(live, listedAt);
   }
 
   /** Whether the container's process still exists (dockerd notices an exit a little later). */
@@ -119,16 +124,12 @@ export class AttachService {
     await this.allocator.release(containerId);
   }
 
-  private async refuseConflicts(id: string, requests: WeaveCidrRequest[]): Promise<void> {
-    for (const r of requests) {
-      if (r.kind !== 'claim') continue;
-      const holder = this.book.holderOf(r.address);
-      if (!holder || holder.id === id) continue;
-      if (await this.isRunning(holder.id)) {
-        throw new AddressInUseError(formatCidr(r.address, r.prefixLength), holder.name);
-      }
-      this.book.forget(holder.id); // it died without our noticing: the address is free
-    }
+  // A holder that no longer runs has no ethwe to keep the address on: a claim takes it over (a
+  // later start of the holder then fails at once, naming the new holder).
+  private async holderStopped(holderId: string): Promise<boolean> {
+    if (await this.isRunning(holderId)) return false;
+    this.book.forget(holderId);
+    return true;
   }
 
   private async isRunning(id: string): Promise<boolean> {

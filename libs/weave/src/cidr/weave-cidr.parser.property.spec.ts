@@ -73,6 +73,18 @@ describe('parseWeaveCidr: properties over arbitrary input', () => {
     );
   });
 
+  test('accepted requests never name one address or one subnet twice', () => {
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 5 }), (tokens) => {
+        const spec = parseOrError(tokens.join(' '));
+        if (spec instanceof Error || spec.kind !== 'requests') return;
+        const keys = spec.requests.map((r) => (r.kind === 'claim' ? r.address : `net:${r.subnet ?? 'default'}`));
+        assert.equal(new Set(keys).size, keys.length, JSON.stringify(tokens));
+      }),
+      RUNS,
+    );
+  });
+
   test('a leading zero in any octet is refused (no octal surprises)', () => {
     fc.assert(
       fc.property(fc.tuple(octet, octet, octet, octet), fc.integer({ min: 0, max: 3 }), prefix, (o, i, n) => {

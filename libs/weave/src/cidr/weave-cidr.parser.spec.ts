@@ -77,6 +77,12 @@ describe('parseWeaveCidr: refused values name the first bad token', () => {
     ['10.2.1.1/24 none', 'none', /cannot be combined/],
     ['none 10.2.1.1/24', 'none', /cannot be combined/],
     ['10.2.1.1/24,10.2.2.1/24', '10.2.1.1/24,10.2.2.1/24', /prefix length/],
+    // Issue 14 item 9: a repeated token is refused at create, naming it (not RTNETLINK "File exists").
+    ['10.2.1.1/24 10.2.1.1/24', '10.2.1.1/24', /repeats the address 10\.2\.1\.1 of "10\.2\.1\.1\/24"/],
+    ['10.2.1.1/24 ip:10.2.1.1/24', 'ip:10.2.1.1/24', /repeats the address 10\.2\.1\.1 of "10\.2\.1\.1\/24"/],
+    ['10.2.1.1/24 10.2.2.1/24 10.2.1.1/16', '10.2.1.1/16', /repeats the address 10\.2\.1\.1/],
+    ['net:default net:default', 'net:default', /repeats the subnet default of "net:default"/],
+    ['net:10.2.0.0/24 10.2.1.1/24 net:10.2.0.0/24', 'net:10.2.0.0/24', /repeats the subnet 10\.2\.0\.0\/24/],
   ];
   for (const [value, token, reason] of cases) {
     test(value, () => {

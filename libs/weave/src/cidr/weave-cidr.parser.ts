@@ -33,15 +33,31 @@ export function weaveCidrFromEnv(env: readonly unknown[] | null | undefined): st
 }
 
 /**
- * Parses a WEAVE_CIDR value (see the type docs). Throws InvalidInputError WPX_INVALID_WEAVE_CIDR
- * naming the first bad token; never anything else.
+ * Parses a WEAVE_CIDR value (see the type docs). Throws InvalidInputError `WPX_INVALID_WEAVE_CIDR`
+ * naming the first bad token; never anything else. A repeated token is refused, not ignored: two
+ * claims of one address (whatever their prefixes or `ip:`) or two allocations from one subnet
+ * (`net:default net:default`) would put one address on ethwe twice.
  */
 export function parseWeaveCidr(value: string | undefined): WeaveCidrSpec {
   if (value === undefined) return { kind: 'absent' };
   const tokens = value.split(/\s+/).filter((t) => t !== '');
   if (tokens.length === 0) return { kind: 'requests', requests: [{ kind: 'allocate', text: '' }] };
   if (tokens.length === 1 && tokens[0] === 'none') return { kind: 'none' };
-  return { kind: 'requests', requests: tokens.map(parseToken) };
+  return { kind: 'requests', requests: refuseRepeats(tokens.map(parseToken)) };
+}
+
+function refuseRepeats(requests: WeaveCidrRequest[]): WeaveCidrRequest[] {
+  const seen = new Map<string, string>();
+  for (const r of requests) {
+    const key = r.kind === 'claim' ? `ip ${r.address}` : `net ${r.subnet ?? 'default'}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const what = r.kind === 'claim' ? `address ${r.address}` : `subnet ${r.subnet ?? 'default'}`;
+      throw invalid(r.text, `repeats the ${what} of "${first}" (name each address or subnet once)`);
+    }
+    seen.set(key, r.text);
+  }
+  return requests;
 }
 
 function parseToken(token: string): WeaveCidrRequest {

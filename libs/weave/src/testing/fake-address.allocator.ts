@@ -1,5 +1,6 @@
 import { Ipv4Address, Ipv4Cidr } from '@app/common';
 import { AcquireMeta, AddressAllocator } from '../attach/address.allocator';
+import { AddressInUseError } from '../attach/attach.errors';
 import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
 import { parseCidr } from './fake-network.driver';
@@ -15,6 +16,7 @@ const POOL = '10.32.0.0/12';
 export class FakeAddressAllocator implements AddressAllocator {
   private readonly held = new Map<string, InterfaceAddress[]>();
   private readonly failures: Error[] = [];
+  private readonly names = new Map<string, string>();
   private next = 1;
 
   /** Seeds a holding (IPAM's durable state, e.g. from before a proxy restart). */
@@ -41,17 +43,29 @@ export class FakeAddressAllocator implements AddressAllocator {
     if (err) throw err;
     const have = this.held.get(owner);
     if (have) return have.map((a) => ({ ...a }));
+    for (const r of requests) if (r.kind === 'claim') await this.refuseHeld(owner, r.address, r.prefixLength, meta);
     const granted: InterfaceAddress[] = [];
     for (const r of requests) {
       if (r.kind === 'claim') granted.push({ address: r.address, prefixLength: r.prefixLength });
       else granted.push(this.reuse(r.subnet ?? POOL, meta.current ?? [], granted) ?? this.fresh(granted));
     }
     this.held.set(owner, granted);
+    if (meta.name !== undefined) this.names.set(owner, meta.name);
     return granted.map((a) => ({ ...a }));
   }
 
   async release(owner: string): Promise<void> {
     this.held.delete(owner);
+  }
+
+  // IPAM's rule: one owner per address; a holder that `meta.stale` declares stopped loses it.
+  private async refuseHeld(owner: string, address: string, prefixLength: number, meta: AcquireMeta): Promise<void> {
+    const holder = [...this.held].find(([o, addrs]) => o !== owner && addrs.some((a) => a.address === address))?.[0];
+    if (holder === undefined) return;
+    if (!meta.stale || !(await meta.stale(holder))) {
+      throw new AddressInUseError(formatCidr(address, prefixLength), this.names.get(holder) ?? holder);
+    }
+    this.held.set(holder, (this.held.get(holder) ?? []).filter((a) => a.address !== address));
   }
 
   private reuse(subnet: string, current: InterfaceAddress[], granted: InterfaceAddress[]): InterfaceAddress | undefined {

@@ -1,16 +1,17 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { DockerClient } from '@app/docker';
-import { isDomainError } from '@app/common';
 import { relayHead, relayResponse } from '../pass-through.proxy';
 import { replyDockerError } from '../docker-error.reply';
 import { EndpointContext, HandledEndpoint } from '../route.table';
 import { CONTAINER_ATTACHER, ContainerAttacher } from '../../controller/container.attacher';
+import { startFailure } from './start.policy';
 
 /**
  * `POST /containers/{id}/start` and `/restart`: forwarded as they are; a 2xx answer is held until
- * the container is on the weave network. If that fails the container is killed (its process is
- * still waiting in /w/w and never ran) and the client gets a 500 naming the cause.
+ * the container is on the weave network, retries included, up to `--attach-timeout`. If that
+ * fails terminally or the deadline passes, the container is killed (its process is still waiting
+ * in /w/w and never ran) and the client gets a 500 naming the cause (see `startFailure`).
  */
 @Injectable()
 export class ContainerStartEndpoint implements HandledEndpoint {
@@ -33,9 +34,10 @@ export class ContainerStartEndpoint implements HandledEndpoint {
         try {
           await this.attacher.attached(id);
         } catch (err) {
-          ctx.log.warn({ err, container: id }, 'attach failed; killing the container');
-          await this.docker.kill(id).catch(() => undefined);
-          return replyDockerError(res, 500, oneLine(err));
+          const failure = startFailure(err);
+          ctx.log.warn({ err, container: id, kill: failure.kill }, 'attach did not succeed');
+          if (failure.kill) await this.docker.kill(id).catch(() => undefined);
+          return replyDockerError(res, failure.status, failure.message);
         }
         relayHead(upstream, res);
         res.end();
@@ -48,11 +50,6 @@ function drain(upstream: IncomingMessage): Promise<void> {
   return new Promise((resolve) => {
     upstream.on('end', resolve).on('error', resolve).resume();
   });
-}
-
-function oneLine(err: unknown): string {
-  const text = isDomainError(err) ? err.message : 'weave proxy: attaching the container failed (see the proxy log)';
-  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 export type { ServerResponse };
