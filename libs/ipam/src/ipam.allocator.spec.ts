@@ -100,7 +100,7 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
       assert.deepEqual(await store.list(), [lease]);
       assert.deepEqual(await ipam().claim(A, '192.168.7.9', 24), lease);
       await assert.rejects(ipam().claim(B, '192.168.7.9', 16), {
-        code: 'WPX_IPAM_ADDRESS_IN_USE',
+        code: 'WPX_ADDRESS_IN_USE',
         message: 'address 192.168.7.9 is already in use by container web',
       });
       assert.deepEqual(await ipam().release(A), [lease]);
@@ -127,14 +127,14 @@ const cases: { name: string; run(ctx: Ctx): Promise<void> }[] = [
       const held = await ipam().claim(A, '192.168.7.9', 24, { name: 'a' });
       const asked: string[] = [];
       const live = async (holder: { owner: string }) => (asked.push(holder.owner), false);
-      await assert.rejects(ipam().claim(B, '192.168.7.9', 24, { stale: live }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+      await assert.rejects(ipam().claim(B, '192.168.7.9', 24, { stale: live }), { code: 'WPX_ADDRESS_IN_USE' });
       assert.deepEqual(asked, [A]);
       const taken = await ipam().claim(B, '192.168.7.9', 24, { stale: async () => true });
       assert.equal(taken.owner, B);
       assert.deepEqual(await store.list(), [taken]);
       assert.notDeepEqual(taken, held);
       await ipam('host-2').claim(C, '10.2.7.7', 24);
-      await assert.rejects(ipam().claim(A, '10.2.7.7', 24, { stale: async () => true }), { code: 'WPX_IPAM_ADDRESS_IN_USE' });
+      await assert.rejects(ipam().claim(A, '10.2.7.7', 24, { stale: async () => true }), { code: 'WPX_ADDRESS_IN_USE' });
     },
   },
   {

@@ -11,8 +11,13 @@ export class AttachDeadlineError extends DomainError {
   }
 }
 
-/** A failure recorded by an earlier reconcile of the same container (which stopped it). */
+/**
+ * A failure recorded by an earlier reconcile of the same container (which stopped it). Terminal
+ * for the waiting start, whatever the cause was: the container is already stopped.
+ */
 export class AttachReportedError extends DomainError {
+  override readonly terminal = true;
+
   constructor(message: string) {
     super(ERRORS.WPX_ATTACH_FAILED, message);
   }

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { DomainError, ERRORS, InvalidInputError } from '@app/common';
 import { ContainerInspect, DockerApiError, DockerTimeoutError } from '@app/docker';
 import { AttachService } from '@app/weave';
-import { containerInspect, FakeDockerClient } from '../../../../libs/weave/src/testing';
+import { containerInspect, FakeDockerClient } from '@app/weave/testing';
 import { ProxyConfig } from '../config/proxy.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { AttachDeadlineError } from './attach.errors';
