@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { DomainError } from '@app/common';
 
 /** A host command (ip, nsenter, iptables) failed; `message` carries its stderr's first line. */
@@ -15,13 +15,14 @@ export class CommandError extends DomainError {
 
 /** Runs host commands. Behind an interface so the network driver can be tested without root. */
 export interface CommandRunner {
-  run(file: string, args: string[], input?: string): Promise<string>;
+  /** `fds`: open descriptors the command gets as fd 3, 4, ... (a namespace handle). */
+  run(file: string, args: string[], input?: string, fds?: number[]): Promise<string>;
 }
 
 export class SpawnCommandRunner implements CommandRunner {
-  run(file: string, args: string[], input?: string): Promise<string> {
+  run(file: string, args: string[], input?: string, fds: number[] = []): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...fds] }) as ChildProcessWithoutNullStreams;
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
