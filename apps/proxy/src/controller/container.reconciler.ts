@@ -41,6 +41,9 @@ export class ContainerReconciler {
       // Recorded before the gate opens: the weaveDNS name answers before the process runs.
       const outcome = await this.attach.attachInspected(c, (attached) => this.record(c, attached));
       if (outcome.state === 'attached') end?.();
+      // Went through the proxy but will not be attached: weavewait lets it run unnetworked (and
+      // says so in its log) rather than wait forever.
+      if (outcome.state === 'not-ours') await this.attach.releaseUnattached(c);
       this.record(c, outcome);
       return {};
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ControllerModule } from '../controller/controller.module';
 import { GatewayService } from './gateway.service';
+import { ChangesInterceptor } from './interceptors/changes.interceptor';
 import { CreateInterceptor } from './interceptors/create.interceptor';
 import { ExecInterceptor } from './interceptors/exec.interceptor';
 import { InspectInterceptor } from './interceptors/inspect.interceptor';
@@ -17,11 +18,12 @@ import { ProxyConfig } from '../config/proxy.config';
     StartInterceptor,
     ExecInterceptor,
     InspectInterceptor,
+    ChangesInterceptor,
     {
       provide: INTERCEPTORS,
       useFactory: (config: ProxyConfig, ...interceptors: Interceptor[]) =>
         interceptors.filter((i) => config.rewriteInspect || !(i instanceof InspectInterceptor)),
-      inject: [PROXY_CONFIG, CreateInterceptor, StartInterceptor, ExecInterceptor, InspectInterceptor],
+      inject: [PROXY_CONFIG, CreateInterceptor, StartInterceptor, ExecInterceptor, InspectInterceptor, ChangesInterceptor],
     },
   ],
   exports: [GatewayService],

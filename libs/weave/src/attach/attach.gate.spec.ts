@@ -115,3 +115,32 @@ describe('AttachService: the namespace is opened once, through a PID checked to 
     assert.equal(driver.openHandles, 0);
   });
 });
+
+describe('AttachService: a container the proxy will not attach is released, never left waiting', () => {
+  const proxied = (spec = {}) =>
+    ({ ...containerInspect({ id: 'c1', pid: 101, networkMode: 'host', ...spec }), Config: { Entrypoint: ['/w/w', 'sh'], Env: [] } });
+
+  test('its network mode changed at start: weavewait gets SIGUSR2, once per process', async () => {
+    const docker = new FakeDockerClient();
+    const driver = new FakeNetworkDriver();
+    const service = new AttachService(docker.asClient(), driver, new FakeAddressAllocator(), weaveOptions());
+    driver.addNetns(101);
+    const c = proxied();
+    const outcome = await service.attachInspected(c);
+    assert.equal(outcome.state, 'not-ours');
+    assert.equal(await service.releaseUnattached(c), true);
+    assert.equal(await service.releaseUnattached(c), false, 'not twice: the app would get it');
+    assert.deepEqual(docker.signalled, [{ id: 'c1', signal: 'SIGUSR2' }]);
+  });
+
+  test('a container that never went through /w/w, or whose gate is open, is not signalled', async () => {
+    const docker = new FakeDockerClient();
+    const driver = new FakeNetworkDriver();
+    const service = new AttachService(docker.asClient(), driver, new FakeAddressAllocator(), weaveOptions());
+    driver.addNetns(101, { ethwe: { addresses: ['10.2.1.1/24'] } });
+    assert.equal(await service.releaseUnattached(proxied()), false, 'ethwe has carrier: the app runs already');
+    const direct = { ...proxied({ pid: 102 }), Config: { Entrypoint: ['sh'], Env: [] } };
+    assert.equal(await service.releaseUnattached(direct), false);
+    assert.deepEqual(docker.signalled, []);
+  });
+});

@@ -30,6 +30,8 @@ export type BeforeGate = (outcome: AttachedOutcome) => void | Promise<void>;
 export class AttachService {
   readonly book = new AddressBook();
   readonly converger: NetnsConverger;
+  /** `<id>:<pid>` of processes released by releaseUnattached. */
+  private readonly released = new Set<string>();
 
   constructor(
     private readonly docker: DockerClient,
@@ -113,6 +115,23 @@ export class AttachService {
     } finally {
       await ns.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A running container that went through the proxy (its process is /w/w) but that the proxy will
+   * not attach now (its network mode changed at start, or the proxy's options did): its weavewait
+   * is released (SIGUSR2) so it runs without the weave network instead of waiting forever. Once per
+   * process, and never after the gate opened (the app, not weavewait, would get the signal).
+   * Answers whether it signalled.
+   */
+  async releaseUnattached(c: ContainerInspect): Promise<boolean> {
+    if (!c.State.Running || !c.State.Pid || c.Config.Entrypoint?.[0] !== '/w/w') return false;
+    const key = `${c.Id}:${c.State.Pid}`;
+    if (this.released.has(key)) return false;
+    if ((await this.weaveInterface(c))?.carrier) return false;
+    this.released.add(key);
+    await this.docker.kill(c.Id, 'SIGUSR2');
+    return true;
   }
 
   /** Forgets and releases every owner that is not a live container (at start). */
