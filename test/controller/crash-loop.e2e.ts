@@ -1,0 +1,75 @@
+// Issue 14, item 7: veth pairs never leak. Containers crash-loop under --restart=always with the
+// command `false` (each restart is a new process, a new namespace and a new attach) until they
+// have been restarted 200 times in all; then no vethwe* interface on the host may belong to a
+// process that is not a running container's. Addresses: 10.2.14.0/24.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { dockerDirect, dockerOk } from '../support/docker.cli';
+import { removeRunContainers, uniqueName } from '../support/names';
+import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { waitFor } from '../support/wait';
+import { foreignProxyNote, makeStateDir, removeStateDir } from '../support/weave.helpers';
+
+const run = promisify(execFile);
+const CONTAINERS = 40;
+const RESTARTS = 200;
+
+/** vethwepl<pid>/vethwepg<pid> on the host, as [name, pid]. */
+async function hostWeaveVeths(): Promise<Array<[string, string]>> {
+  const { stdout } = await run('ip', ['-o', 'link', 'show']);
+  return [...stdout.matchAll(/^\d+: (vethwep[lg](\d+))[@:]/gm)].map((m) => [m[1], m[2]]);
+}
+
+async function runningPids(): Promise<Set<string>> {
+  const { stdout } = await run('docker', ['-H', 'unix:///var/run/docker.sock', 'ps', '-q']);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) return new Set();
+  const r = await dockerDirect(['inspect', '-f', '{{.State.Pid}}', ...ids]);
+  return new Set(r.stdout.toString().split('\n').filter((p) => p && p !== '0'));
+}
+
+describe('item 7: no veth pair outlives its process in a crash loop', () => {
+  let proxy: ProxyHandle;
+  let stateDir: string;
+  before(async () => {
+    stateDir = makeStateDir('crashloop');
+    proxy = await startProxy(['--state-dir', stateDir]);
+  });
+  after(async () => {
+    await removeRunContainers();
+    await proxy?.stop();
+    removeStateDir(stateDir);
+  });
+
+  test(`${RESTARTS} restarts of --restart=always containers running false leave no vethwe* behind`, { timeout: 240_000 }, async () => {
+    const names = Array.from({ length: CONTAINERS }, (_, i) => uniqueName(`crash-${i}`));
+    await Promise.all(
+      names.map((n, i) =>
+        dockerOk(['run', '-d', '--restart=always', '--name', n, '-e', `WEAVE_CIDR=10.2.14.${i + 1}/24`, 'busybox:local', 'false']),
+      ),
+    );
+    const restarts = async () => {
+      const r = await dockerDirect(['inspect', '-f', '{{.RestartCount}}', ...names]);
+      return r.stdout.toString().split('\n').filter(Boolean).reduce((s, n) => s + Number(n), 0);
+    };
+    const total = await waitFor(`${RESTARTS} restarts in all`, async () => {
+      const n = await restarts();
+      return n >= RESTARTS ? n : undefined;
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    // Stop the loop, then every pair must go with its process (netns cleanup is asynchronous).
+    await dockerDirect(['update', '--restart=no', ...names]);
+    await dockerDirect(['stop', '-t', '0', ...names], { timeoutMs: 60_000 });
+    const leaked = await waitFor('every vethwe* to belong to a running container', async () => {
+      const live = await runningPids();
+      const stray = (await hostWeaveVeths()).filter(([, pid]) => !live.has(pid));
+      return stray.length === 0 ? [] : undefined;
+    }, { timeoutMs: 15_000, describe: () => `${foreignProxyNote()}\n${proxy.logs().slice(-3000)}` }).catch(async (err: Error) => {
+      const live = await runningPids();
+      return (await hostWeaveVeths()).filter(([, pid]) => !live.has(pid)).map(([n]) => n).concat(err.message);
+    });
+    console.log(`# item 7: ${total} restarts; vethwe* left for processes that are not running: ${leaked.length}`);
+    assert.deepEqual(leaked, []);
+  });
+});
