@@ -1,7 +1,9 @@
 // Issue 14, item 7: veth pairs never leak. Containers crash-loop under --restart=always with the
 // command `false` (each restart is a new process, a new namespace and a new attach) until they
 // have been restarted 200 times in all; then no vethwe* interface on the host may belong to a
-// process that is not a running container's. Addresses: 10.2.14.0/24.
+// process that is not a running container's. Addresses: 10.2.14.0/24. (A soak: on a loaded host
+// the 200 restarts take minutes. The halfway failures that leaked are replayed deterministically
+// by libs/weave/src/attach/attach.gate.spec.ts with the fake driver.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -43,7 +45,7 @@ describe('item 7: no veth pair outlives its process in a crash loop', () => {
     removeStateDir(stateDir);
   });
 
-  test(`${RESTARTS} restarts of --restart=always containers running false leave no vethwe* behind`, { timeout: 240_000 }, async () => {
+  test(`${RESTARTS} restarts of --restart=always containers running false leave no vethwe* behind`, { timeout: 600_000 }, async () => {
     const names = Array.from({ length: CONTAINERS }, (_, i) => uniqueName(`crash-${i}`));
     await Promise.all(
       names.map((n, i) =>
@@ -57,10 +59,9 @@ describe('item 7: no veth pair outlives its process in a crash loop', () => {
     const total = await waitFor(`${RESTARTS} restarts in all`, async () => {
       const n = await restarts();
       return n >= RESTARTS ? n : undefined;
-    }, { timeoutMs: 180_000, intervalMs: 1_000 });
-    // Stop the loop, then every pair must go with its process (netns cleanup is asynchronous).
-    await dockerDirect(['update', '--restart=no', ...names]);
-    await dockerDirect(['stop', '-t', '0', ...names], { timeoutMs: 60_000 });
+    }, { timeoutMs: 480_000, intervalMs: 2_000 });
+    // End the loop, then every pair must go with its process (netns cleanup is asynchronous).
+    await dockerDirect(['rm', '-f', ...names], { timeoutMs: 120_000 });
     const leaked = await waitFor('every vethwe* to belong to a running container', async () => {
       const live = await runningPids();
       const stray = (await hostWeaveVeths()).filter(([, pid]) => !live.has(pid));
