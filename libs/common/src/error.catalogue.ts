@@ -31,6 +31,7 @@ const ENTRIES = {
   WPX_ADDRESS_IN_USE: { status: 409, terminal: true, when: 'a WEAVE_CIDR claims an address another container holds (an IPAM lease or a live container); names the holder' },
   WPX_ATTACH_FAILED: { status: 500, terminal: false, when: 'attaching a container to the weave network failed on the host (veth, namespace, addresses); retried' },
   WPX_COMMAND_FAILED: { status: 500, terminal: false, when: 'a host command (ip, nsenter, iptables) failed: the cause of an attach or bridge failure; retried' },
+  WPX_PROCESS_CHANGED: { status: 500, terminal: false, when: "a container's process exited or was replaced while the proxy attached it (a crash loop); retried against the container as it is now" },
   WPX_ATTACH_DEADLINE: { status: 500, terminal: true, when: "a start's attach did not finish within --attach-timeout, retries included; the container is killed and the message names the last error" },
   WPX_SHUTTING_DOWN: { status: 503, terminal: true, when: 'a start or restart waits for its attach while the proxy stops' },
   WPX_DOCKER_API: { status: 'dockerd', terminal: false, when: "dockerd refused a call the proxy made for a request (dockerd's status and message)" },

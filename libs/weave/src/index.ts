@@ -6,3 +6,4 @@ export * from './attach/attach.service';
 export * from './attach/weave.options';
 export * from './network/network.driver';
 export * from './weave.module';
+export * from './network/process-changed.error';

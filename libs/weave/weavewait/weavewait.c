@@ -1,11 +1,20 @@
 /*
  * weavewait: the program the proxy bind-mounts at /w/w and puts in front of a
  * container's entrypoint. It blocks until the container is attached to the
- * weave network (interface ethwe up with carrier and an IPv4 address, and,
- * unless -s, the multicast route 224.0.0.0/4 that attach adds last), then
- * execs the real command so the application becomes PID 1.
+ * weave network, then execs the real command so the application becomes
+ * PID 1. "Attached" is one signal the proxy gives last: ethwe gets carrier
+ * (the proxy brings the host end of the veth pair up only once addresses,
+ * routes, /etc/hosts and the weaveDNS name are all in place). ethwe must
+ * also be up and hold an IPv4 address. Nothing here depends on how the proxy
+ * is configured, so a proxy restarted with other options between a
+ * container's create and start still opens the same gate.
  *
- *   w [-s] CMD [ARGS...]
+ * SIGUSR2 releases the wait: the proxy sends it to a container it will not
+ * attach (e.g. its network mode changed at start), which then runs without
+ * the weave network instead of waiting forever.
+ *
+ *   w [-s] CMD [ARGS...]     (-s is accepted and ignored: older proxies
+ *                             passed it for --no-multicast-route)
  *
  * It runs inside arbitrary images, so it is linked statically and reads
  * nothing from the image: no shell, no libc, no /etc. It allocates nothing
@@ -30,9 +39,6 @@
 #include <unistd.h>
 
 #define IFACE "ethwe"
-/* 224.0.0.0 and 240.0.0.0 as /proc/net/route prints them (little-endian). */
-#define MCAST_DST_LE 0x000000E0LL
-#define MCAST_MASK_LE 0x000000F0LL
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* The first 200 ms poll fast: attach normally finishes within a few ms of
@@ -177,8 +183,10 @@ static const char *resolve(const char *cmd, char *buf, size_t bufsize)
 	if (strchr(cmd, '/')) {
 		if (stat(cmd, &st) != 0)
 			die_exec(cmd, "stat", errno);
+		/* runc (what dockerd runs) says "permission denied" for a
+		 * directory too: execve's EACCES. */
 		if (S_ISDIR(st.st_mode))
-			die_exec(cmd, NULL, EISDIR);
+			die_exec(cmd, NULL, EACCES);
 		if (faccessat(AT_FDCWD, cmd, X_OK, AT_EACCESS) != 0)
 			die_exec(cmd, NULL, EACCES);
 		return cmd;
@@ -261,89 +269,6 @@ static int has_ipv4(int sock)
 	return ioctl(sock, SIOCGIFADDR, &ifr) == 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Parses 8 hex digits at *p followed by whitespace; -1 when malformed. */
-static long long hexfield(const char **p)
-{
-	unsigned long v = 0;
-	int i;
-
-	while (**p == ' ' || **p == '\t')
-		(*p)++;
-	for (i = 0; i < 8; i++) {
-		int d = hexval((*p)[i]);
-		if (d < 0)
-			return -1;
-		v = v << 4 | (unsigned long)d;
-	}
-	*p += 8;
-	return (long long)v;
-}
-
-/* /proc/net/route columns: Iface Destination Gateway Flags RefCnt Use
- * Metric Mask ..., addresses as little-endian hex, so 224.0.0.0/4 reads
- * 000000E0 with mask 000000F0. */
-static int is_mcast_route_line(const char *line)
-{
-	static const char prefix[] = IFACE "\t";
-	const char *p = line;
-	int field;
-
-	if (strncmp(p, prefix, sizeof(prefix) - 1) != 0)
-		return 0;
-	p += sizeof(prefix) - 1;
-	if (hexfield(&p) != MCAST_DST_LE)
-		return 0;
-	/* Skip Gateway Flags RefCnt Use Metric to reach Mask. */
-	for (field = 0; field < 5; field++) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-	}
-	return hexfield(&p) == MCAST_MASK_LE;
-}
-
-/* Streams the file through fixed buffers. Lines are 128 bytes in practice;
- * a longer one is judged by its first 255 bytes, which hold every column we
- * read. */
-static int has_mcast_route(void)
-{
-	char buf[4096], line[256];
-	size_t len = 0;
-	int found = 0;
-	ssize_t n;
-	int fd = open("/proc/net/route", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	while (!found && ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))) {
-		ssize_t i;
-
-		for (i = 0; i < n && !found; i++) {
-			if (buf[i] == '\n') {
-				line[len] = '\0';
-				found = is_mcast_route_line(line);
-				len = 0;
-			} else if (len < sizeof(line) - 1) {
-				line[len++] = buf[i];
-			}
-		}
-	}
-	close(fd);
-	return found;
-}
-
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -360,10 +285,18 @@ static void pause_ns(long ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits forever on purpose: a container that Docker restarts on its own is
- * attached again by the proxy whenever it notices, and must not run its app
- * unnetworked in the meantime. */
-static void wait_for_network(int want_route)
+static volatile sig_atomic_t released;
+
+static void on_release(int sig)
+{
+	(void)sig;
+	released = 1;
+}
+
+/* No deadline of its own: a container that Docker restarts on its own is
+ * attached again by the proxy whenever it notices (or released, SIGUSR2),
+ * and must not run its app unnetworked in the meantime. */
+static void wait_for_network(void)
 {
 	long long start = now_ns();
 	int noticed = 0;
@@ -372,8 +305,11 @@ static void wait_for_network(int want_route)
 	for (;;) {
 		long long elapsed;
 
-		if (sock >= 0 && link_ready(sock) && has_ipv4(sock) &&
-		    (!want_route || has_mcast_route()))
+		if (released) {
+			say("weavewait: released by the weave proxy: running without the weave network");
+			break;
+		}
+		if (sock >= 0 && link_ready(sock) && has_ipv4(sock))
 			break;
 		elapsed = now_ns() - start;
 		if (!noticed && elapsed >= NOTICE_AFTER_NS) {
@@ -397,9 +333,9 @@ static void on_stop_signal(int sig)
 	_exit(128 + sig);
 }
 
-static void handle_stop_signals(void)
+static void handle_signals(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2 };
 	size_t i;
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -407,8 +343,9 @@ static void handle_stop_signals(void)
 
 		if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
 			continue;
+		/* No SA_RESTART: a signal cuts the poll's sleep short. */
 		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_stop_signal;
+		sa.sa_handler = sigs[i] == SIGUSR2 ? on_release : on_stop_signal;
 		sigemptyset(&sa.sa_mask);
 		sigaction(sigs[i], &sa, NULL);
 	}
@@ -417,21 +354,19 @@ static void handle_stop_signals(void)
 int main(int argc, char **argv)
 {
 	static char found[PATH_MAX];
-	int first = 1, want_route = 1;
+	int first = 1;
 	const char *exe;
 
-	if (argc > 1 && strcmp(argv[1], "-s") == 0) {
-		want_route = 0;
+	if (argc > 1 && strcmp(argv[1], "-s") == 0)
 		first = 2;
-	}
 	if (first >= argc) {
 		say("No command specified");
 		return 1;
 	}
 
 	exe = resolve(argv[first], found, sizeof(found));
-	handle_stop_signals();
-	wait_for_network(want_route);
+	handle_signals();
+	wait_for_network();
 
 	execve(exe, argv + first, environ);
 	die_exec(argv[first], NULL, errno);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isDomainError } from '@app/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
-import { AttachOutcome, AttachService, formatCidr } from '@app/weave';
+import { AttachOutcome, AttachService, formatCidr, ProcessChangedError } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -38,11 +38,17 @@ export class ContainerReconciler {
     if (!c.State.Running || !c.State.Pid) return this.stopped(c);
     try {
       const end = this.metrics?.attachDuration.startTimer();
-      const outcome = await this.attach.attachInspected(c);
+      // Recorded before the gate opens: the weaveDNS name answers before the process runs.
+      const outcome = await this.attach.attachInspected(c, (attached) => this.record(c, attached));
       if (outcome.state === 'attached') end?.();
+      // Went through the proxy but will not be attached: weavewait lets it run unnetworked (and
+      // says so in its log) rather than wait forever.
+      if (outcome.state === 'not-ours') await this.attach.releaseUnattached(c);
       this.record(c, outcome);
       return {};
     } catch (err) {
+      // The PID named another process: nothing was done; read the container again.
+      if (err instanceof ProcessChangedError) return { requeueAfterMs: 100 };
       // A process that exited (or was restarted) while we attached is not a failure: converge to
       // what the container is now.
       const now = await this.inspect(id).catch(() => c);

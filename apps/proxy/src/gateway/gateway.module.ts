@@ -6,6 +6,7 @@ import { DnsModule } from '../dns/dns.module';
 import { DockerClientModule } from '../docker/docker-client.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { WeaveAttachModule } from '../weave/weave-attach.module';
+import { ContainerChangesEndpoint } from './endpoints/changes.endpoint';
 import { ContainerCreateEndpoint } from './endpoints/create.endpoint';
 import { ContainerExecEndpoint } from './endpoints/exec.endpoint';
 import { ContainerInspectEndpoint } from './endpoints/inspect.endpoint';
@@ -15,7 +16,7 @@ import { HANDLED_ENDPOINTS, HandledEndpoint } from './route.table';
 
 /**
  * The Docker API surface: the pass-through and the endpoints the proxy handles itself (create,
- * start/restart, exec, and inspect with `--rewrite-inspect`). Start waits on the controller;
+ * start/restart, exec, changes, and inspect with `--rewrite-inspect`). Start waits on the controller;
  * create asks DNS for the container's weaveDNS settings.
  */
 @Module({
@@ -26,11 +27,12 @@ import { HANDLED_ENDPOINTS, HandledEndpoint } from './route.table';
     ContainerStartEndpoint,
     ContainerExecEndpoint,
     ContainerInspectEndpoint,
+    ContainerChangesEndpoint,
     {
       provide: HANDLED_ENDPOINTS,
       useFactory: (config: ProxyConfig, ...endpoints: HandledEndpoint[]) =>
         endpoints.filter((e) => config.rewriteInspect || !(e instanceof ContainerInspectEndpoint)),
-      inject: [PROXY_CONFIG, ContainerCreateEndpoint, ContainerStartEndpoint, ContainerExecEndpoint, ContainerInspectEndpoint],
+      inject: [PROXY_CONFIG, ContainerCreateEndpoint, ContainerStartEndpoint, ContainerExecEndpoint, ContainerInspectEndpoint, ContainerChangesEndpoint],
     },
   ],
   exports: [GatewayService],

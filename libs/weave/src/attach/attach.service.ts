@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
 import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { isOursAtRuntime } from '../selection/container-selection';
-import { InterfaceAddress, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
+import { InterfaceAddress, NetnsHandle, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
+import { ProcessChangedError } from '../network/process-changed.error';
 import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
 import { AddressBook } from './address.book';
@@ -10,9 +11,14 @@ import { AttachFailedError } from './attach.errors';
 import { NetnsConverger } from './netns.converger';
 import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
 
-export type AttachOutcome =
-  | { state: 'attached'; id: string; name: string; addresses: InterfaceAddress[] }
-  | { state: 'not-ours' | 'not-running'; id: string; name: string; reason: string };
+export type AttachedOutcome = { state: 'attached'; id: string; name: string; addresses: InterfaceAddress[] };
+export type AttachOutcome = AttachedOutcome | { state: 'not-ours' | 'not-running'; id: string; name: string; reason: string };
+
+/**
+ * Runs once everything the container should see is in place but before its process may run:
+ * what the container will look up besides its namespace (its weaveDNS name) is registered here.
+ */
+export type BeforeGate = (outcome: AttachedOutcome) => void | Promise<void>;
 
 /**
  * Attaches one container to the weave network, idempotently: whatever is already in place is
@@ -24,6 +30,8 @@ export type AttachOutcome =
 export class AttachService {
   private readonly book = new AddressBook();
   private readonly converger: NetnsConverger;
+  /** `<id>:<pid>` of processes released by releaseUnattached. */
+  private readonly released = new Set<string>();
 
   constructor(
     private readonly docker: DockerClient,
@@ -53,7 +61,13 @@ export class AttachService {
     return this.attachInspected(await this.docker.inspectContainer(containerId));
   }
 
-  async attachInspected(c: ContainerInspect): Promise<AttachOutcome> {
+  /**
+   * Attaches a running container. Its namespace is opened once, through `State.Pid` (a PID that
+   * meanwhile names another process is a ProcessChangedError, before anything is done), and every
+   * step acts on that handle. Addresses, routes and /etc/hosts are put in place, then `beforeGate`
+   * runs, then the gate opens (ethwe gets carrier): /w/w lets the process run only after all of it.
+   */
+  async attachInspected(c: ContainerInspect, beforeGate?: BeforeGate): Promise<AttachOutcome> {
     const name = c.Name.replace(/^\//, '');
     const base = { id: c.Id, name };
     if (!c.State.Running || !c.State.Pid) return { ...base, state: 'not-running', reason: c.State.Status };
@@ -61,39 +75,80 @@ export class AttachService {
     if (!selection.ours) return { ...base, state: 'not-ours', reason: selection.reason };
     const requests: WeaveCidrRequest[] =
       selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
-    const state = await this.converger.read(name, c.State.Pid);
-    const current = state.ethwe?.addresses ?? [];
-    // The allocator's store is the one owner of every address; it asks us about a holder.
-    const stale = (holderId: string) => this.holderStopped(holderId);
-    const addresses = await this.allocator.acquire(c.Id, requests, { name, current, stale });
-    await this.applyOrRollBack(c, state, addresses);
-    this.book.record(base, addresses);
-    return { ...base, state: 'attached', addresses };
+    const ns = await this.driver.openNetns(c.State.Pid, c.Id);
+    try {
+      const state = await this.converger.read(name, ns);
+      const current = state.ethwe?.addresses ?? [];
+      // The allocator's store is the one owner of every address; it asks us about a holder.
+      const stale = (holderId: string) => this.holderStopped(holderId);
+      const addresses = await this.allocator.acquire(c.Id, requests, { name, current, stale });
+      const gateClosed = await this.applyOrRollBack(c, ns, state, addresses);
+      this.book.record(base, addresses);
+      const outcome: AttachedOutcome = { ...base, state: 'attached', addresses };
+      await beforeGate?.(outcome);
+      if (gateClosed) await this.converger.openGate(name, ns);
+      return outcome;
+    } finally {
+      await ns.close().catch(() => undefined);
+    }
   }
 
   /**
-   * Converges the namespace and /etc/hosts. On failure a first attach is undone completely (veth
-   * removed, addresses released); a container that already had ethwe keeps what it had.
+   * Converges the namespace and /etc/hosts, behind the gate; answers whether the gate is still
+   * closed. On failure a pair created by this attach is removed (converger) and a first attach
+   * releases its addresses; a container that already had ethwe keeps what it had.
    */
-  private async applyOrRollBack(c: ContainerInspect, state: NetnsState, addresses: InterfaceAddress[]): Promise<void> {
+  private async applyOrRollBack(
+    c: ContainerInspect,
+    ns: NetnsHandle,
+    state: NetnsState,
+    addresses: InterfaceAddress[],
+  ): Promise<boolean> {
     const name = c.Name.replace(/^\//, '');
     const fresh = !state.ethwe && this.book.addressesOf(c.Id).length === 0;
     try {
-      await this.converger.converge(name, c.State.Pid, addresses, state);
+      const gateClosed = await this.converger.converge(name, ns, addresses, state);
       if (this.options.rewriteHosts && c.HostsPath) await this.rewriteHosts(c, addresses);
+      return gateClosed;
     } catch (err) {
       if (fresh) {
-        await this.converger.remove(c.State.Pid).catch(() => undefined);
+        await this.converger.remove(ns).catch(() => undefined);
         await this.allocator.release(c.Id).catch(() => undefined);
       }
       throw err;
     }
   }
 
-  /** ethwe of a running container as it is now (undefined when it has none). */
+  /** ethwe of a running container as it is now (undefined when it has none or its process changed). */
   async weaveInterface(c: ContainerInspect): Promise<NetnsState['ethwe']> {
     if (!c.State.Running || !c.State.Pid) return undefined;
-    return (await this.converger.read(c.Name.replace(/^\//, ''), c.State.Pid)).ethwe;
+    const ns = await this.driver.openNetns(c.State.Pid, c.Id).catch((err: unknown) => {
+      if (err instanceof ProcessChangedError) return undefined;
+      throw err;
+    });
+    if (!ns) return undefined;
+    try {
+      return (await this.converger.read(c.Name.replace(/^\//, ''), ns)).ethwe;
+    } finally {
+      await ns.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * A running container that went through the proxy (its process is /w/w) but that the proxy will
+   * not attach now (its network mode changed at start, or the proxy's options did): its weavewait
+   * is released (SIGUSR2) so it runs without the weave network instead of waiting forever. Once per
+   * process, and never after the gate opened (the app, not weavewait, would get the signal).
+   * Answers whether it signalled.
+   */
+  async releaseUnattached(c: ContainerInspect): Promise<boolean> {
+    if (!c.State.Running || !c.State.Pid || c.Config.Entrypoint?.[0] !== '/w/w') return false;
+    const key = `${c.Id}:${c.State.Pid}`;
+    if (this.released.has(key)) return false;
+    if ((await this.weaveInterface(c))?.carrier) return false;
+    this.released.add(key);
+    await this.docker.kill(c.Id, 'SIGUSR2');
+    return true;
   }
 
   /**

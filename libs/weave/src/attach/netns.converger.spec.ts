@@ -12,7 +12,15 @@ const DESIRED = ['10.2.1.1/24', '10.2.2.1/24'];
 function setup(options: Partial<WeaveOptions> = {}) {
   const driver = new FakeNetworkDriver();
   const converger = new NetnsConverger(driver, weaveOptions(options));
-  const converge = (cidrs = DESIRED) => converger.converge('c1', PID, cidrs.map(parseCidr));
+  /** One attach's worth: open the namespace, converge, open the gate if needed, close. */
+  const converge = async (cidrs = DESIRED) => {
+    const ns = await driver.openNetns(PID, 'c1');
+    try {
+      if (await converger.converge('c1', ns, cidrs.map(parseCidr))) await converger.openGate('c1', ns);
+    } finally {
+      await ns.close();
+    }
+  };
   return { driver, converger, converge };
 }
 
@@ -54,7 +62,10 @@ describe('NetnsConverger: convergence from every starting point', () => {
       await converge();
 
       const ethwe = driver.ethwe(PID);
-      assert.deepEqual({ up: ethwe?.up, addresses: ethwe?.addresses }, { up: true, addresses: DESIRED });
+      assert.deepEqual(
+        { up: ethwe?.up, carrier: ethwe?.carrier, addresses: ethwe?.addresses },
+        { up: true, carrier: true, addresses: DESIRED },
+      );
       assert.equal(driver.multicastRoute(PID), true);
       assert.deepEqual(driver.linksIn(PID), ['ethwe'], 'no stray veth end left in the namespace');
       assert.deepEqual(driver.hostVeths(), [hostVethName(PID)], 'exactly one pair');
@@ -165,7 +176,7 @@ describe('NetnsConverger: failures and rollback', () => {
 
   test('the process is gone: the error says so', async () => {
     const { converge } = setup();
-    await assert.rejects(converge(), /reading the container network: .*No such file/);
+    await assert.rejects(converge(), /process 4242 of container c1 is gone/);
   });
 
   test('a leftover pair of the same PID is replaced, not doubled', async () => {
@@ -175,5 +186,83 @@ describe('NetnsConverger: failures and rollback', () => {
     await converge();
     assert.deepEqual(driver.linksIn(PID), ['ethwe']);
     assert.deepEqual(driver.hostVeths(), [hostVethName(PID)]);
+  });
+});
+
+describe('NetnsConverger: the gate opens last', () => {
+  test('everything is in place behind a closed gate; openGate gives ethwe carrier', async () => {
+    const { driver, converger } = setup();
+    driver.addNetns(PID);
+    const ns = await driver.openNetns(PID, 'c1');
+    assert.equal(await converger.converge('c1', ns, DESIRED.map(parseCidr)), true, 'the gate is still closed');
+    const behind = driver.ethwe(PID);
+    assert.deepEqual({ up: behind?.up, carrier: behind?.carrier, addresses: behind?.addresses }, { up: true, carrier: false, addresses: DESIRED });
+    assert.equal(driver.multicastRoute(PID), true, 'the route is in place before the gate opens');
+    await converger.openGate('c1', ns);
+    assert.equal(driver.ethwe(PID)?.carrier, true);
+    assert.equal(await converger.converge('c1', ns, DESIRED.map(parseCidr)), false, 'nothing more to open');
+    await ns.close();
+  });
+
+  test('an ethwe left without carrier by an interrupted attach gets its gate opened', async () => {
+    const { driver, converge } = setup();
+    driver.addNetns(PID, { ethwe: { addresses: DESIRED, carrier: false }, multicastRoute: true });
+    await converge();
+    assert.equal(driver.ethwe(PID)?.carrier, true);
+    assert.equal(driver.calls.createVeth, 0);
+  });
+
+  test("a fresh pair gets the MAC derived from the first address, so a restart keeps it", async () => {
+    const { driver, converge } = setup();
+    driver.addNetns(PID);
+    await converge();
+    assert.equal(driver.ethwe(PID)?.mac, '02:57:0a:02:01:01');
+    driver.removeNetns(PID);
+    driver.addNetns(PID);
+    await converge();
+    assert.equal(driver.ethwe(PID)?.mac, '02:57:0a:02:01:01');
+  });
+});
+
+describe('NetnsConverger: a step that stops halfway leaves no pair behind', () => {
+  for (const after of [1, 2, 3]) {
+    test(`createVeth fails after ${after} of its 3 steps (link add, master, move)`, async () => {
+      const { driver, converge } = setup();
+      driver.addNetns(PID).failNext('createVeth', new Error('Invalid "netns" value'), after);
+      await assert.rejects(converge(), /creating the veth pair/);
+      assert.deepEqual(driver.hostVeths(), [], 'nothing on the host');
+      assert.deepEqual(driver.linksIn(PID), [], 'nothing in the namespace');
+    });
+  }
+
+  for (const after of [1, 2, 3]) {
+    test(`configuring a fresh pair stops after ${after} change(s): the pair is removed`, async () => {
+      const { driver, converge } = setup();
+      driver.addNetns(PID).failNext('configureEthwe', new Error('RTNETLINK answers: Operation not permitted'), after);
+      await assert.rejects(converge(), /configuring ethwe/);
+      assert.deepEqual(driver.hostVeths(), []);
+      assert.deepEqual(driver.linksIn(PID), []);
+    });
+  }
+});
+
+describe('NetnsConverger: the namespace is the one opened, whatever the PID names later', () => {
+  test('the PID is reused during the attach: every step still acts on the opened namespace', async () => {
+    const { driver, converger } = setup();
+    driver.addNetns(PID, { owner: 'c1' });
+    const ns = await driver.openNetns(PID, 'c1');
+    driver.reusePid(PID, { owner: 'intruder' });
+    if (await converger.converge('c1', ns, DESIRED.map(parseCidr))) await converger.openGate('c1', ns);
+    assert.deepEqual(driver.linksIn(PID), [], "the new process's namespace is untouched");
+    await ns.close();
+    assert.deepEqual(driver.hostVeths(), [], 'the old namespace went with its pair once the handle closed');
+  });
+
+  test('a PID that names another container\'s process is refused before anything is done', async () => {
+    const { driver, converge } = setup();
+    driver.addNetns(PID, { owner: 'intruder' });
+    await assert.rejects(converge(), /belongs to another container/);
+    assert.deepEqual(driver.linksIn(PID), []);
+    assert.equal(driver.calls.createVeth, 0);
   });
 });

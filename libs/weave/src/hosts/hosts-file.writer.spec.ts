@@ -37,3 +37,21 @@ test('the file is rewritten, and the old inode (the container\'s view) holds the
   assert.equal(fs.readFileSync(file, 'utf8'), viaOldInode.subarray(0, n).toString());
   fs.rmSync(dir, { recursive: true });
 });
+
+test('a file that already holds the right text is left alone (a resync writes nothing)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hosts-'));
+  const file = path.join(dir, 'hosts');
+  const entries = { hostname: 'c1', addresses: ['10.2.1.1'], extraHosts: [] };
+  fs.writeFileSync(file, '172.17.0.2\tc1\n');
+  assert.equal(await rewriteHostsFile(file, entries), true);
+  const inode = fs.statSync(file).ino;
+  const mtime = fs.statSync(file).mtimeMs;
+  assert.equal(await rewriteHostsFile(file, entries), false);
+  assert.equal(fs.statSync(file).ino, inode, 'not unlinked again');
+  assert.equal(fs.statSync(file).mtimeMs, mtime, 'not written again');
+  // Docker rewrote it (a restart): it differs again, so it is written again.
+  fs.writeFileSync(file, '172.17.0.3\tc1\n');
+  assert.equal(await rewriteHostsFile(file, entries), true);
+  assert.match(fs.readFileSync(file, 'utf8'), /^10\.2\.1\.1\tc1$/m);
+  fs.rmSync(dir, { recursive: true });
+});

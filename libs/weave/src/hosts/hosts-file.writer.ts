@@ -29,17 +29,22 @@ export function renderHosts(e: HostsEntries): string {
 }
 
 /**
- * Rewrites a container's /etc/hosts from the host side. The container sees the file through a
- * bind mount of its inode: write it in place (the container sees the new text), unlink it (so a
- * later rewrite by Docker creates a new file instead of clobbering ours) and write it again (so
- * the path still holds the same text for readers on the host).
+ * Rewrites a container's /etc/hosts from the host side, only when its text differs from what it
+ * should be (answers whether it wrote). The container sees the file through a bind mount of its
+ * inode: write it in place (the container sees the new text), unlink it (so a later rewrite by
+ * Docker creates a new file instead of clobbering ours) and write it again (so the path still
+ * holds the same text for readers on the host). The in-place write truncates first, so it must
+ * happen while nothing in the container reads the file: the attach does it behind the gate.
  */
-export async function rewriteHostsFile(hostsPath: string, entries: HostsEntries): Promise<void> {
+export async function rewriteHostsFile(hostsPath: string, entries: HostsEntries): Promise<boolean> {
   const text = renderHosts(entries);
+  const current = await fs.readFile(hostsPath, 'utf8').catch(() => undefined);
+  if (current === text) return false;
   await fs.writeFile(hostsPath, text);
   // Someone else (another rewrite of the same file) may have unlinked it first: same outcome.
   await fs.unlink(hostsPath).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
   await fs.writeFile(hostsPath, text);
+  return true;
 }

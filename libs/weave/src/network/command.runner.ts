@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { DomainError, ERRORS } from '@app/common';
 
 /** A host command (ip, nsenter, iptables) failed; `message` carries its stderr's first line. */
@@ -14,7 +14,8 @@ export class CommandError extends DomainError {
 
 /** Runs host commands. Behind an interface so the network driver can be tested without root. */
 export interface CommandRunner {
-  run(file: string, args: string[], input?: string): Promise<string>;
+  /** `fds`: open descriptors the command gets as fd 3, 4, ... (a namespace handle). */
+  run(file: string, args: string[], input?: string, fds?: number[]): Promise<string>;
 }
 
 /**
@@ -25,10 +26,10 @@ export interface CommandRunner {
 export class SpawnCommandRunner implements CommandRunner {
   constructor(private readonly timeoutMs = 10_000) {}
 
-  run(file: string, args: string[], input?: string): Promise<string> {
+  run(file: string, args: string[], input?: string, fds: number[] = []): Promise<string> {
     return new Promise((resolve, reject) => {
       const command = [file, ...args].join(' ');
-      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...fds] }) as ChildProcessWithoutNullStreams;
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let settled = false;

@@ -7,6 +7,8 @@ import { ContainerInspect, ContainerSummary, DockerApiError, DockerClient } from
  */
 export class FakeDockerClient {
   readonly killed: string[] = [];
+  /** Signals other than KILL sent with `kill` (they do not stop the container). */
+  readonly signalled: Array<{ id: string; signal: string }> = [];
   private readonly containers = new Map<string, ContainerInspect>();
   private readonly inspectFailures: Error[] = [];
 
@@ -40,7 +42,11 @@ export class FakeDockerClient {
     return structuredClone(c);
   }
 
-  async kill(id: string): Promise<void> {
+  async kill(id: string, signal = 'KILL'): Promise<void> {
+    if (signal !== 'KILL') {
+      this.signalled.push({ id, signal });
+      return;
+    }
     this.killed.push(id);
     const c = this.containers.get(id);
     if (c?.State.Running) {

@@ -9,7 +9,6 @@ import {
   NoCommandError,
   NoSuchImageError,
   rewriteCreateBody,
-  rewriteExecBody,
 } from './create-body.rewriter';
 
 const DIR = '/var/lib/weave-proxy/weavewait';
@@ -149,21 +148,4 @@ describe('rewriteCreateBody: everything else', () => {
       }),
     );
   });
-});
-
-describe('rewriteExecBody', () => {
-  const cases: Array<[string, Body, readonly string[], Body]> = [
-    ['wrapped', { Cmd: ['ls', '-l'], Tty: true }, [], { Cmd: ['/w/w', 'ls', '-l'], Tty: true }],
-    ['with waitArgs', { Cmd: ['ls'] }, ['-s'], { Cmd: ['/w/w', '-s', 'ls'] }],
-    ['already wrapped', { Cmd: ['/w/w', 'ls'] }, [], { Cmd: ['/w/w', 'ls'] }],
-    ['empty Cmd left for Docker', { Cmd: [] }, [], { Cmd: [] }],
-    ['no Cmd left for Docker', { AttachStdout: true }, [], { AttachStdout: true }],
-  ];
-  for (const [name, body, waitArgs, expected] of cases) {
-    test(name, () => {
-      const copy = structuredClone(body);
-      assert.deepEqual(rewriteExecBody(body, waitArgs), expected);
-      assert.deepEqual(body, copy);
-    });
-  }
 });

@@ -58,14 +58,6 @@ export function rewriteCreateBody(
   return opts.dns ? { ...out, ...hostnameFields(body, opts.dns) } : out;
 }
 
-/** Prefixes an exec's Cmd with weavewait so the exec waits for the network too. */
-export function rewriteExecBody(body: Record<string, unknown>, waitArgs: readonly string[]): Record<string, unknown> {
-  const cmd = toArgv(body.Cmd, 'Cmd') ?? [];
-  // An empty Cmd is left for Docker to refuse with its own message.
-  if (cmd.length === 0 || cmd[0] === WEAVEWAIT_PATH) return { ...body };
-  return { ...body, Cmd: [WEAVEWAIT_PATH, ...waitArgs, ...cmd] };
-}
-
 function commandFields(body: Record<string, unknown>, image: ImageCommand | null, opts: CreateRewriteOptions) {
   const requested = { entrypoint: toArgv(body.Entrypoint, 'Entrypoint'), cmd: toArgv(body.Cmd, 'Cmd') };
   const effective = withImageDefaults(requested, image, opts.imageName);

@@ -7,7 +7,6 @@ import { rewriteCreateBody } from '../create/create-body.rewriter';
 import { createDnsOptions, WeaveDnsSettings } from '../../dns/dns.settings';
 import { WEAVE_DNS_SETTINGS } from '../../dns/dns.tokens';
 import { EndpointContext, HandledEndpoint } from '../route.table';
-import { waitArgs } from './wait-args';
 
 /**
  * `POST /containers/create`: for containers that are ours, run the command under weavewait
@@ -43,7 +42,8 @@ export class ContainerCreateEndpoint implements HandledEndpoint {
     const rewritten = rewriteCreateBody(body, imageCommand(image), {
       imageName,
       weavewaitHostDir: this.weave.weavewaitDir,
-      waitArgs: waitArgs(this.weave),
+      // weavewait's gate does not depend on the proxy's options: no arguments for it.
+      waitArgs: [],
       dns: this.dns ? createDnsOptions(this.dns, ctx.query.get('name'), body.Labels) : undefined,
     });
     ctx.log.debug({ image: imageName }, 'create rewritten for weave');
