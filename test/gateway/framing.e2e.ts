@@ -28,7 +28,8 @@ function demux(raw: Buffer): string {
  */
 function hijackedAttach(hostUrl: string, id: string, chunked: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = net.connect({ ...endpointOf(hostUrl), allowHalfOpen: true } as net.NetConnectOpts);
+    const { socketPath, host, port } = endpointOf(hostUrl);
+    const s = socketPath ? net.connect({ path: socketPath, allowHalfOpen: true }) : net.connect({ host, port: port!, allowHalfOpen: true });
     const framing = chunked
       ? `Transfer-Encoding: chunked\r\n\r\n${BODY.length.toString(16)}\r\n${BODY}\r\n0\r\n\r\n`
       : `Content-Length: ${BODY.length}\r\n\r\n${BODY}`;
