@@ -5,6 +5,7 @@ import { Duplex } from 'node:stream';
 import { DockerClient } from '@app/docker';
 import { writeSocketError } from './docker-error.reply';
 import { NO_METER, RelayMeter } from './pass-through.proxy';
+import { BodyFramer } from './body.framing';
 
 export interface StreamMeter extends RelayMeter {
   opened(): void;
@@ -30,26 +31,80 @@ export class UpgradeRelay {
     return this.open.size / 2;
   }
 
+  /**
+   * Relays one hijack request. dockerd receives the request head and its declared body (by
+   * `Content-Length` or chunked framing) in one write, as from a direct client; client bytes after
+   * the body (stdin sent early) are held until dockerd's answer head has come back, so dockerd never
+   * reads them as part of the request. Then raw bytes flow both ways with half-close. A client
+   * that leaves at any point (even while we are still connecting) releases the dockerd connection.
+   */
   handle(req: IncomingMessage, client: Duplex, head: Buffer): void {
+    if (client.destroyed) return;
     const upstream = this.connect();
+    this.track(client, upstream);
+    const framer = new BodyFramer(req.headers);
+    const request: Buffer[] = [Buffer.from(requestHead(req), 'latin1')];
+    const held: Buffer[] = [];
     let connected = false;
-    const onConnect = () => {
-      connected = true;
-      upstream.write(requestHead(req));
-      if (head.length) upstream.write(head);
-      this.track(client, upstream);
-      client.pipe(upstream);
+    let answered = false;
+    let toClient = 0;
+    let answerTail = Buffer.alloc(0);
+    let clientEnded = false;
+    const sendRequest = () => {
+      if (!connected || !framer.done || request.length === 0) return;
+      upstream.write(Buffer.concat(request.splice(0)));
+    };
+    const fromClient = (c: Buffer) => {
+      this.meter.toDocker(c.length);
+      let n = 0;
+      try {
+        n = framer.done ? 0 : framer.consume(c);
+      } catch {
+        writeSocketError(client, 400, 'weave proxy: malformed chunked request body');
+        return;
+      }
+      if (n > 0) request.push(c.subarray(0, n));
+      if (n < c.length) held.push(c.subarray(n));
+      if (framer.done) client.pause();
+      sendRequest();
+    };
+    const fromUpstream = (c: Buffer) => {
+      toClient += c.length;
+      this.meter.toClient(c.length);
+      client.write(c);
+      // dockerd's answer head ends at the first blank line; the chunk is forwarded as it came.
+      const seen = Buffer.concat([answerTail, c]);
+      if (seen.includes('\r\n\r\n')) startStreaming();
+      else answerTail = seen.subarray(-3);
+    };
+    const startStreaming = () => {
+      if (answered) return;
+      answered = true;
+      upstream.off('data', fromUpstream);
+      client.off('data', fromClient);
+      for (const b of held.splice(0)) upstream.write(b);
       upstream.pipe(client);
+      if (clientEnded) upstream.end();
+      else client.pipe(upstream);
       client.on('data', (c: Buffer) => this.meter.toDocker(c.length));
       upstream.on('data', (c: Buffer) => this.meter.toClient(c.length));
     };
-    upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', onConnect);
+    client.on('data', fromClient);
+    if (head.length) fromClient(head);
+    upstream.on('data', fromUpstream);
+    client.once('end', () => (clientEnded = !answered));
+    upstream.once('end', () => {
+      if (!answered) client.end();
+    });
+    upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      sendRequest();
+    });
     upstream.on('error', () => {
-      if (!connected) {
+      if (toClient === 0 && !client.destroyed) {
         this.meter.upstreamError();
         writeSocketError(client, 502, `Cannot connect to the Docker daemon at ${this.docker.endpoint.url}. Is the docker daemon running?`);
-      }
-      client.destroy();
+      } else client.destroy();
     });
     client.on('error', () => upstream.destroy());
   }

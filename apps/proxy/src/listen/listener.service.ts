@@ -12,6 +12,7 @@ import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { isLoopback, ListenAddress, parseListenAddress } from '../config/listen-address';
 import { httpServerOptions, httpsServerOptions } from './server.options';
 import { clearStaleSocket } from './unix-socket';
+import { replyClientError } from './client-error.reply';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -76,8 +77,9 @@ export class ListenerService implements OnApplicationShutdown {
       ? https.createServer(httpsServerOptions(serverTlsMaterial(this.config), this.config.tlsVerify), dispatch)
       : http.createServer(httpServerOptions(), dispatch);
     server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
-    // A broken request or a refused handshake concerns that one connection only.
-    server.on('clientError', (_err, socket) => socket.destroy());
+    // A broken request or a refused handshake concerns that one connection only; a malformed
+    // request gets dockerd's 400/431 answer rather than a reset.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => replyClientError(err, socket));
     // With a listener Node no longer destroys the socket itself (and allowHalfOpen keeps it open).
     if (secure) server.on('tlsClientError', (err: Error, socket: Duplex) => this.refused(err, socket));
     return server;

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { TlsMaterial } from '../config/tls.files';
+import { MAX_REQUEST_HEAD_BYTES } from './client-error.reply';
 
 /**
  * How long a client may take to send a request's headers (and, on TLS, to finish the handshake).
@@ -14,9 +15,13 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 // How often Node checks the header deadline; the timeout can overrun by up to this much.
 const CHECK_INTERVAL_MS = 2_000;
 
-/** Options shared by every listener: header and keep-alive timeouts, no whole-request limit. */
+/**
+ * Options shared by every listener: dockerd's request-head limit, header and keep-alive timeouts,
+ * no whole-request limit.
+ */
 export function httpServerOptions(): http.ServerOptions {
   return {
+    maxHeaderSize: MAX_REQUEST_HEAD_BYTES,
     requestTimeout: 0,
     headersTimeout: HEADERS_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
