@@ -21,8 +21,8 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *   admin       `/_weave/`: status, allocations, containers, metrics, health  listen controller ipam docker metrics
  *   listen      the `-L` listeners: Docker API to gateway, `/_weave/` to admin gateway docker
  *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
- *               (create, start/restart, exec, inspect)
- *   dns         weaveDNS (`--with-dns`), names from the controller's statuses  controller metrics
+ *               (create, start/restart, exec, changes, inspect)
+ *   dns         weaveDNS (`--with-dns`), names from the controller's statuses  controller docker metrics
  *   controller  the level-triggered reconcile loop; start waits on it         weave docker metrics
  *   weave       the attach: bridge, veth, netns, /etc/hosts (libs/weave)      ipam docker
  *   ipam        address allocation, SQLite or etcd (libs/ipam)                metrics

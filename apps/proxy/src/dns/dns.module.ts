@@ -4,6 +4,7 @@ import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ContainerStatusStore } from '../controller/container.status';
 import { ControllerModule } from '../controller/controller.module';
+import { DockerClientModule } from '../docker/docker-client.module';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -23,7 +24,7 @@ const RESOLV_CONF = '/etc/resolv.conf';
  * them. Without `--with-dns` every provider here is null: nothing listens, creates are unchanged.
  */
 @Module({
-  imports: [ControllerModule, MetricsModule],
+  imports: [ControllerModule, DockerClientModule, MetricsModule],
   providers: [
     BridgeAddressProbe,
     {
