@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { describeResult, docker, dockerOk } from '../support/docker.cli';
-import { DockerFaults, startDockerFaults } from '../support/docker.faults';
+import { faultyDocker } from '../support/faulty-docker.fixture';
 import { rawRequest } from '../support/http.client';
 import { removeRunContainers, uniqueName } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
@@ -141,32 +141,19 @@ describe('ownership: the range is stored with the leases', () => {
 });
 
 describe('ownership: the boot prune keeps a lease taken after its container list', () => {
-  let stateDir: string;
-  let faults: DockerFaults;
-  let proxy: ProxyHandle | undefined;
-  before(async () => {
-    stateDir = makeStateDir('prune');
-    faults = await startDockerFaults();
-  });
-  after(async () => {
-    faults?.release();
-    await removeRunContainers();
-    await proxy?.stop();
-    await faults?.close();
-    removeStateDir(stateDir);
-  });
+  const fx = faultyDocker('prune');
 
   test('a container started while the first list is on its way keeps its lease', async () => {
     // dockerd lists at once; the proxy learns the answer only after the container started.
-    const list = faults.add(/^GET \/containers\/json\?all=1/, 'hold-response', 1);
-    proxy = await startProxy(['--state-dir', stateDir, '--iprange', '10.2.24.0/24'], { dockerHost: faults.url });
+    const list = fx.faults.add(/^GET \/containers\/json\?all=1/, 'hold-response', 1);
+    const proxy = await fx.startProxy(['--iprange', '10.2.24.0/24']);
     await waitFor('the first resync list to be held', async () => (list.hits === 1 ? true : undefined), { timeoutMs: 10_000 });
     const name = uniqueName('window');
     await dockerOk(['run', '-d', '--name', name, '-e', 'WEAVE_CIDR=', 'busybox:local', 'sleep', '300']);
     const id = await inspectDirect(name, '{{.Id}}');
     const [address] = (await ethweAddresses(name)) ?? [];
-    faults.release();
-    await waitFor('the first resync', async () => ((await rawRequest(proxy!.url, 'GET', '/_weave/readyz')).status === 200 ? true : undefined), {
+    fx.faults.release();
+    await waitFor('the first resync', async () => ((await rawRequest(proxy.url, 'GET', '/_weave/readyz')).status === 200 ? true : undefined), {
       timeoutMs: 15_000,
     });
     const leases = (await adminGet<AllocationEntry[]>(proxy, '/_weave/allocations')) ?? [];

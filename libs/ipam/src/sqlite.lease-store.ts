@@ -22,9 +22,12 @@ interface LeaseRow {
 // SQLite's busy timeout sleeps on the calling thread: the event loop. Store calls never wait in
 // SQLite; a locked database is retried from a timer, backing off to BUSY_MAX_DELAY_MS, for at most
 // BUSY_DEADLINE_MS (an operator's `sqlite3` or a backup holding the write lock: issue 15 item 6).
+// The deadline is well inside a start's attach deadline (--attach-timeout, 20 s by default): the
+// reconcile then fails with the store's error, visible in /_weave/containers and in the start's
+// message, and the controller's queue retries it until the lock goes or the start's deadline passes.
 const BUSY_FIRST_DELAY_MS = 2;
 const BUSY_MAX_DELAY_MS = 100;
-const BUSY_DEADLINE_MS = 30_000;
+const BUSY_DEADLINE_MS = 5_000;
 
 /**
  * The embedded store: `<stateDir>/ipam.db`. The PRIMARY KEY on the address number makes a
