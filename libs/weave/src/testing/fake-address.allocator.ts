@@ -3,7 +3,7 @@ import { AcquireMeta, AddressAllocator } from '../attach/address.allocator';
 import { AddressInUseError } from '../attach/attach.errors';
 import { WeaveCidrRequest, formatCidr } from '../cidr/weave-cidr.parser';
 import { InterfaceAddress } from '../network/network.driver';
-import { parseCidr } from './fake-network.driver';
+import { parseCidr } from './fake-host.network';
 
 const POOL = '10.32.0.0/12';
 

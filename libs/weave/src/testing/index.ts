@@ -3,4 +3,5 @@
 export * from './container.builder';
 export * from './fake-address.allocator';
 export * from './fake-docker.client';
+export * from './fake-host.network';
 export * from './fake-network.driver';
