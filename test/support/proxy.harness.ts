@@ -28,6 +28,11 @@ export interface ProxyOptions {
   readyTimeoutMs?: number;
   /** Asks GET /_weave/healthz of the proxy at `url` (e.g. over TLS); default plain HTTP. */
   healthCheck?: (url: string) => Promise<RawResponse>;
+  /**
+   * Start the proxy WITHOUT `-L`, on its default listener, and reach it at this URL (e.g.
+   * `tcp://127.0.0.1:12375`). Default: `-L tcp://127.0.0.1:<free port>`.
+   */
+  defaultListener?: string;
 }
 
 const LOG_LIMIT = 1 << 20;
@@ -69,10 +74,11 @@ export function freePort(): Promise<number> {
 export async function startProxy(args: string[] = [], opts: ProxyOptions = {}): Promise<ProxyHandle> {
   const external = process.env.WPT_PROXY_URL;
   if (external) return externalHandle(external);
-  const port = await freePort();
-  const url = `tcp://127.0.0.1:${port}`;
+  const url = opts.defaultListener ?? `tcp://127.0.0.1:${await freePort()}`;
+  const port = endpointOf(url).port ?? 0;
   const main = path.join(repoRoot(), 'dist/apps/proxy/src/main.js');
-  const argv = [main, 'launch-proxy', '-L', url, '-H', opts.dockerHost ?? DOCKER_SOCKET_URL, ...args];
+  const listen = opts.defaultListener ? [] : ['-L', url];
+  const argv = [main, 'launch-proxy', ...listen, '-H', opts.dockerHost ?? DOCKER_SOCKET_URL, ...args];
   const child = spawn(process.execPath, argv, {
     cwd: repoRoot(),
     env: { ...process.env, ...opts.env },

@@ -19,6 +19,7 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *
  *   part        what it is                                                   uses
  *   admin       `/_weave/`: status, allocations, containers, metrics, health  listen controller ipam docker metrics
+ *               on -L and on its own `--admin-listen` listeners (admin only)
  *   listen      the `-L` listeners: Docker API to gateway, `/_weave/` to admin gateway docker
  *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
  *               (create, start/restart, exec, changes, inspect)

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminListenerService } from './admin/admin.listener';
 import { AppModule } from './app.module';
 import { ProxyConfig } from './config/proxy.config';
 import { ListenerService, RequestHandler } from './listen/listener.service';
@@ -8,7 +9,8 @@ import { createRootLogger, Logger, NestPinoLogger } from './logging/logger';
 
 /**
  * Starts the proxy and resolves when it has stopped (SIGTERM/SIGINT). Fastify never listens by
- * itself: its request handler is captured and mounted on our own listeners for `/_weave/` only.
+ * itself: its request handler is captured and mounted on our own listeners for `/_weave/` only
+ * (the `-L` Docker API listeners, and the `--admin-listen` ones that serve nothing else).
  */
 export async function launchProxy(config: ProxyConfig): Promise<void> {
   const log = createRootLogger(config.logLevel);
@@ -27,6 +29,7 @@ export async function launchProxy(config: ProxyConfig): Promise<void> {
   await app.init();
   await adapter.getInstance().ready();
   await app.get(ListenerService).start(admin as RequestHandler);
+  await app.get(AdminListenerService).start(admin as RequestHandler);
   log.info({ dockerHost: config.dockerHost }, 'weave proxy started');
   // Nest's enableShutdownHooks() re-raises the signal after closing, so the process would exit
   // 143; we close the same way (all shutdown hooks run) and then exit 0.

@@ -63,6 +63,7 @@ const ENTRIES = {
   // The admin API (`/_weave/...`) and the `weave status`/`weave ps` commands.
   WPX_BAD_REQUEST: { status: 400, terminal: true, when: 'admin API: a bad query (GET /_weave/containers?phase=bogus) or another client error' },
   WPX_NOT_FOUND: { status: 404, terminal: true, when: 'admin API: no such path under /_weave/' },
+  WPX_DOCKER_API_NOT_SERVED: { status: 404, terminal: true, when: 'admin listener (--admin-listen): a Docker API request (GET /containers/json, /_ping); it serves only /_weave/' },
   WPX_METHOD_NOT_ALLOWED: { status: 405, terminal: true, when: 'admin API: the method is not allowed on that path' },
   WPX_UNAVAILABLE: { status: 503, terminal: false, when: 'admin API: the answer needs something that is not available now' },
   WPX_INTERNAL: { status: 500, terminal: false, when: 'admin API: an unexpected error (details only in the proxy log)' },

@@ -7,17 +7,22 @@ import { ListenModule } from '../listen/listen.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminController } from './admin.controller';
+import { AdminListenerService } from './admin.listener';
 import { StatusService } from './status.service';
 
 /**
  * `/_weave/...`: status, allocations, containers, metrics, health. Read-only; it depends on every
  * part it reports on (listeners, controller, IPAM, dockerd, metrics) and nothing depends on it.
+ * Served on the Docker API listeners (`-L`, through listen) and on its own `--admin-listen`
+ * listeners (AdminListenerService), which serve nothing else.
  */
 @Module({
   imports: [ListenModule, ControllerModule, IpamAdapterModule, DockerClientModule, MetricsModule],
   controllers: [AdminController],
+  exports: [AdminListenerService],
   providers: [
     StatusService,
+    AdminListenerService,
     { provide: APP_FILTER, useClass: AdminErrorFilter },
     { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
   ],

@@ -7,6 +7,7 @@ import { ContainerController } from '../controller/container.controller';
 import { ContainerStatus, ContainerStatusStore } from '../controller/container.status';
 import { ListenerService } from '../listen/listener.service';
 import { VERSION } from '../version';
+import { AdminListenerService } from './admin.listener';
 import { ContainersQuery } from './containers.query';
 
 export interface DockerStatus {
@@ -39,6 +40,7 @@ export class StatusService {
     private readonly controller: ContainerController,
     private readonly statuses: ContainerStatusStore,
     private readonly ipam: IpamAllocator,
+    private readonly adminListeners: AdminListenerService,
   ) {}
 
   async status(): Promise<Record<string, unknown>> {
@@ -48,6 +50,7 @@ export class StatusService {
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       listen: this.listeners.addresses,
+      adminListen: this.adminListeners.addresses,
       docker,
       ipam,
       dns: { enabled: this.config.withDns, domain: this.config.dnsDomain },

@@ -24,11 +24,12 @@ async function launch(args: string[]): Promise<{ code: number; config?: ProxyCon
 }
 
 describe('weave launch-proxy command line', () => {
-  test('defaults: the docker socket, :12375, weave bridge, 10.32.0.0/12, embedded store', async () => {
+  test('defaults: the docker socket, loopback :12375, weave bridge, 10.32.0.0/12, embedded store', async () => {
     const { code, config } = await launch([]);
     assert.equal(code, 0);
     assert.equal(config?.dockerHost, 'unix:///var/run/docker.sock');
-    assert.deepEqual(config?.listen, ['tcp://0.0.0.0:12375']);
+    assert.deepEqual(config?.listen, ['tcp://127.0.0.1:12375']);
+    assert.deepEqual(config?.adminListen, []);
     assert.equal(config?.bridge, 'weave');
     assert.equal(config?.iprange, '10.32.0.0/12');
     assert.equal(config?.store, 'sqlite');
@@ -62,6 +63,24 @@ describe('weave launch-proxy command line', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /docker host/);
     assert.match(bad.stderr, /iprange/);
+  });
+
+  test('a non-loopback plain -L: refused naming -L and the opt-in; with --tls=false (dockerd spelling) it starts', async () => {
+    const refused = await launch(['-L', 'tcp://0.0.0.0:12375']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^weave launch-proxy: -L\/--listen: tcp:\/\/0\.0\.0\.0:12375 is plain TCP on a non-loopback address: .*--tls=false$/m);
+    for (const optIn of [['--tls=false'], ['--tls', 'false'], ['--tlsverify=false']]) {
+      const r = await launch(['-L', 'tcp://0.0.0.0:12375', ...optIn]);
+      assert.equal(r.code, 0, `${optIn.join(' ')}: ${r.stderr}`);
+      assert.deepEqual(r.config?.listen, ['tcp://0.0.0.0:12375']);
+      assert.equal(r.config?.tls, false);
+    }
+  });
+
+  test('repeatable --admin-listen', async () => {
+    const { code, config, stderr } = await launch(['--admin-listen', 'tcp://127.0.0.1:9375', '--admin-listen', 'unix:///tmp/wa.sock']);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(config?.adminListen, ['tcp://127.0.0.1:9375', 'unix:///tmp/wa.sock']);
   });
 
   test('refuses a docker host that is one of its own listeners', async () => {

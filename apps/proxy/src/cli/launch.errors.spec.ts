@@ -51,7 +51,10 @@ const BAD: Array<[string[], string]> = [
   [['-L', 'unix://relative.sock'], '-L/--listen: listen address "unix://relative.sock"'],
   [['-H', 'ftp://x'], '-H/--docker-host: docker host "ftp://x": expected unix:///path or tcp://host:port'],
   [['-H', 'tcp://10.0.0.1:70000'], '-H/--docker-host: docker host "tcp://10.0.0.1:70000": port out of range'],
-  [['-H', 'tcp://localhost:12375'], "-H/--docker-host: tcp://localhost:12375 is the proxy's own listen address tcp://0.0.0.0:12375"],
+  [['-H', 'tcp://localhost:12375'], "-H/--docker-host: tcp://localhost:12375 is the proxy's own listen address tcp://127.0.0.1:12375"],
+  [['-L', 'tcp://0.0.0.0:12375'], '-L/--listen: tcp://0.0.0.0:12375 is plain TCP on a non-loopback address'],
+  [['--admin-listen', 'tcp://127.0.0.1:12375'], '--admin-listen: tcp://127.0.0.1:12375 is also a -L/--listen address'],
+  [['--tls=maybe'], '--tls: "maybe" is not true or false'],
   [['--bridge', 'a-bridge-name-too-long'], '--bridge: must be a valid interface name'],
   [['--log-level', 'loud'], '--log-level: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
 ];

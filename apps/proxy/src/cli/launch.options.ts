@@ -13,7 +13,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function launchOptions(): Option[] {
   return [
     new Option('-H, --docker-host <url>', 'the Docker daemon (default unix:///var/run/docker.sock)'),
-    new Option('-L, --listen <url>', 'listen address, repeatable (default tcp://0.0.0.0:12375)').argParser(collect),
+    new Option('-L, --listen <url>', 'Docker API listen address, repeatable (default tcp://127.0.0.1:12375; with TLS tcp://0.0.0.0:12375)').argParser(collect),
+    new Option('--admin-listen <url>', 'serve only the read-only admin API (/_weave/) here, repeatable: tcp://host:port or unix:///path').argParser(collect),
     new Option('--bridge <name>', 'the weave bridge (default weave)'),
     new Option('--with-ipam', 'give every container without WEAVE_CIDR an address'),
     new Option('--iprange <cidr>', 'address range for automatic allocation (default 10.32.0.0/12)'),
@@ -35,8 +36,9 @@ export function launchOptions(): Option[] {
     new Option('--hostname-from-label <key>', 'derive hostnames from this label'),
     new Option('--hostname-match <regexp>', 'regexp applied to names (default (.*))'),
     new Option('--hostname-replacement <template>', 'replacement for --hostname-match (default $1)'),
-    new Option('--tls', 'serve TLS'),
-    new Option('--tlsverify', 'serve TLS and require client certificates'),
+    // An optional value, as dockerd's: `--tls=false` is the explicit opt-in to plain TCP on a non-loopback -L.
+    new Option('--tls [bool]', 'serve TLS; --tls=false: plain TCP even on a non-loopback -L (whoever reaches it is root)'),
+    new Option('--tlsverify [bool]', 'serve TLS and require client certificates'),
     new Option('--tlscacert <file>', 'CA for client certificates'),
     new Option('--tlscert <file>', 'server certificate'),
     new Option('--tlskey <file>', 'server key'),
@@ -54,6 +56,7 @@ export function toConfigValues(o: Record<string, unknown>): ConfigInput {
   return {
     dockerHost: s('dockerHost'),
     listen: o.listen as string[] | undefined,
+    adminListen: o.adminListen as string[] | undefined,
     logLevel: s('logLevel'),
     bridge: s('bridge'),
     withIpam: o.withIpam === true,
@@ -74,8 +77,9 @@ export function toConfigValues(o: Record<string, unknown>): ConfigInput {
     hostnameFromLabel: s('hostnameFromLabel'),
     hostnameMatch: s('hostnameMatch'),
     hostnameReplacement: s('hostnameReplacement'),
-    tls: o.tls === true || o.tlsverify === true,
-    tlsVerify: o.tlsverify === true,
+    // true, the text after `=`, or undefined; the loader parses and combines them (listen.policy.ts).
+    tls: o.tls as boolean | string | undefined,
+    tlsVerify: o.tlsverify as boolean | string | undefined,
     tlsCaCert: s('tlscacert'),
     tlsCert: s('tlscert'),
     tlsKey: s('tlskey'),

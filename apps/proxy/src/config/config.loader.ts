@@ -6,6 +6,7 @@ import { ipamOptionProblems } from '@app/ipam';
 import { FLAG_NAMES, flagName } from './flag.names';
 import { ConfigInput, parseFlagTexts } from './flag.parsers';
 import { isLoopbackHost, isWildcardHost, parseListenAddress } from './listen-address';
+import { adminListenProblems, exposedListenProblems, tlsIntentProblems, withListenDefaults } from './listen.policy';
 import { ProxyConfig } from './proxy.config';
 import { defaultCertDir, tlsFileProblems, withTlsDefaults } from './tls.files';
 
@@ -24,18 +25,21 @@ export class ConfigError extends InvalidInputError {
  * parse into something else: durations, DNS addresses). Validates EVERY field and reports every
  * problem at once, each named by its flag: types and single values (class-validator, with the same
  * parsers the modules use), the IPAM options (the IPAM's own rules), TLS files (readable and
- * loadable; paths default like the docker CLI's, `$DOCKER_CERT_PATH/{ca,cert,key}.pem`), and a
+ * loadable; paths default like the docker CLI's, `$DOCKER_CERT_PATH/{ca,cert,key}.pem`), the
+ * listeners (default loopback, or every interface with TLS; a non-loopback plain TCP -L only with
+ * dockerd's explicit `--tls=false`; admin listeners apart from -L: listen.policy.ts), and a
  * docker host that is one of our own listeners (an exported DOCKER_HOST pointing at the proxy would
  * make it talk to itself). Throws ConfigError; the result is frozen deeply, modules only read it.
  */
 export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): Readonly<ProxyConfig> {
   const { values, problems: parseProblems } = parseFlagTexts(input);
-  const withDefaults = withTlsDefaults(values as Partial<ProxyConfig>, defaultCertDir(env));
+  const withDefaults = withTlsDefaults(withListenDefaults(values as Partial<ProxyConfig>), defaultCertDir(env));
   const config = plainToInstance(ProxyConfig, withDefaults, { exposeDefaultValues: true });
   const problems: Problem[] = parseProblems.map(([field, message]) => ({ field, text: `${flagName(field)}: ${message}` }));
   const unparsed = new Set<string>(parseProblems.map(([field]) => field));
   problems.push(...flatten(validateSync(config)).filter((p) => !unparsed.has(p.field)));
   problems.push(...ipamProblems(config), ...ownListenerProblems(config));
+  problems.push(...exposedListenProblems(config), ...tlsIntentProblems(config), ...adminListenProblems(config));
   problems.push(...tlsFileProblems(config).map((text) => ({ field: 'tls', text })));
   if (problems.length) throw new ConfigError(inFlagOrder(problems));
   return deepFreeze(config);

@@ -7,6 +7,7 @@ import { ProxyConfig } from './proxy.config';
 export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   dockerHost: '-H/--docker-host',
   listen: '-L/--listen',
+  adminListen: '--admin-listen',
   logLevel: '--log-level',
   bridge: '--bridge',
   withIpam: '--with-ipam',
@@ -29,6 +30,7 @@ export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   hostnameReplacement: '--hostname-replacement',
   tls: '--tls',
   tlsVerify: '--tlsverify',
+  tlsOff: '--tls=false',
   tlsCaCert: '--tlscacert',
   tlsCert: '--tlscert',
   tlsKey: '--tlskey',

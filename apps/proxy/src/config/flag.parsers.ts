@@ -17,7 +17,19 @@ const PARSERS: Partial<Record<keyof ProxyConfig, TextParser>> = {
   attachTimeoutSeconds: (t) => seconds(t, 1, 3600),
   dnsListen: (t) => parseIpEndpoint(t, DNS_PORT),
   dnsUpstream: (t) => parseIpEndpoint(t, DNS_PORT),
+  tls: goBool,
+  tlsVerify: goBool,
 };
+
+const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/** `--tls=false`: the spellings Go's strconv.ParseBool (dockerd's flags) accepts. */
+export function goBool(text: string): boolean {
+  if (GO_TRUE.includes(text)) return true;
+  if (GO_FALSE.includes(text)) return false;
+  throw new Error(`"${text}" is not true or false`);
+}
 
 /**
  * Turns the text of the flags that have a parser into typed values (durations into seconds,

@@ -25,9 +25,24 @@ export function isLoopback(addr: ListenAddress): boolean {
   return addr.kind === 'unix' || isLoopbackHost(addr.host);
 }
 
+/**
+ * Whether a listen host is this machine's loopback: 127.0.0.0/8, `::1` in any spelling, or the name
+ * `localhost`. Any other name counts as not loopback (it is not resolved at config load: a name may
+ * resolve differently later, so a refusal errs on the safe side).
+ */
 export function isLoopbackHost(host: string): boolean {
   const v4 = Ipv4Address.tryParse(host);
-  return v4 ? LOOPBACK_V4.contains(v4) : host === '::1' || host === 'localhost';
+  if (v4) return LOOPBACK_V4.contains(v4);
+  return host === 'localhost' || (host.includes(':') && canonicalV6(host) === '::1');
+}
+
+// `0:0:0:0:0:0:0:1` → `::1`, as the WHATWG URL parser writes IPv6; undefined when not IPv6.
+function canonicalV6(host: string): string | undefined {
+  try {
+    return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every address of the host: `0.0.0.0`, `::` (and an empty host, which parseListenAddress reads as 0.0.0.0). */

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { IpEndpoint } from '@app/common';
 import { Check, dnsDomainProblem, dockerHostProblem, hostnameMatchProblem, listenProblem, nonEmptyProblem } from './flag.checks';
+import { DEFAULT_LISTEN_PLAIN } from './listen.policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,9 +17,14 @@ export class ProxyConfig {
   @Check(dockerHostProblem)
   dockerHost = 'unix:///var/run/docker.sock';
 
+  /** The Docker API listeners. Default: loopback, or `tcp://0.0.0.0:12375` with TLS (listen.policy.ts). */
   @ArrayMinSize(1)
   @Check(listenProblem)
-  listen: string[] = ['tcp://0.0.0.0:12375'];
+  listen: string[] = [DEFAULT_LISTEN_PLAIN];
+
+  /** Listeners that serve only the read-only admin API (`/_weave/`), never the Docker API; plain HTTP. */
+  @Check(listenProblem)
+  adminListen: string[] = [];
 
   @IsIn(LOG_LEVELS as unknown as string[], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -57,6 +63,8 @@ export class ProxyConfig {
 
   @IsBoolean() tls = false;
   @IsBoolean() tlsVerify = false;
+  /** `--tls=false` or `--tlsverify=false` given explicitly: plain TCP on a non-loopback -L is the operator's choice. */
+  @IsBoolean() tlsOff = false;
   @IsOptional() @IsString() tlsCaCert?: string;
   @IsOptional() @IsString() tlsCert?: string;
   @IsOptional() @IsString() tlsKey?: string;

@@ -11,12 +11,17 @@ import { GatewayService } from '../gateway/gateway.service';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { isLoopback, ListenAddress, parseListenAddress } from '../config/listen-address';
 import { httpServerOptions, httpsServerOptions } from './server.options';
-import { clearStaleSocket } from './unix-socket';
 import { replyClientError } from './client-error.reply';
+import { bindServer, closeServers } from './server.binding';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 const ADMIN_PREFIX = '/_weave/';
+
+/** Whether a request is for the admin API (`/_weave/...`), never for dockerd. */
+export function isAdminPath(url: string | undefined): boolean {
+  return url === '/_weave' || (url?.startsWith(ADMIN_PREFIX) ?? false);
+}
 
 /**
  * Owns the proxy's listeners. Each one sends `/_weave/...` to the admin API (Fastify, through
@@ -44,8 +49,7 @@ export class ListenerService implements OnApplicationShutdown {
   }
 
   async start(admin: RequestHandler): Promise<void> {
-    const dispatch: RequestHandler = (req, res) =>
-      req.url?.startsWith(ADMIN_PREFIX) || req.url === '/_weave' ? admin(req, res) : this.gateway.handle(req, res);
+    const dispatch: RequestHandler = (req, res) => (isAdminPath(req.url) ? admin(req, res) : this.gateway.handle(req, res));
     for (const url of this.config.listen) {
       const addr = parseListenAddress(url);
       const server = this.createServer(addr, dispatch);
@@ -58,17 +62,7 @@ export class ListenerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeIdleConnections();
-            // Streaming answers (events, logs -f) never end by themselves.
-            setTimeout(() => s.closeAllConnections(), 1000).unref();
-          }),
-      ),
-    );
+    await closeServers(this.servers);
   }
 
   private createServer(addr: ListenAddress, dispatch: RequestHandler): http.Server {
@@ -90,28 +84,24 @@ export class ListenerService implements OnApplicationShutdown {
     socket.destroy();
   }
 
-  /** Whoever reaches a TCP listener without client certificates controls dockerd, i.e. root. */
+  /**
+   * Whoever reaches a TCP listener without client certificates controls dockerd, i.e. root. The
+   * config loader refuses a plain one off loopback unless the operator opted in (`--tls=false`);
+   * here it is said once more, loudly, in the log of every start.
+   */
   private warnIfExposed(addr: ListenAddress): void {
     if (addr.kind !== 'tcp' || isLoopback(addr) || this.config.tlsVerify) return;
+    const plain = !this.config.tls;
     // The one message built from a value: the address is the point of the warning.
     this.log.warn(
-      { listen: addr.url, risk: 'unauthenticated-docker-api' },
+      { listen: addr.url, risk: 'unauthenticated-docker-api', tls: !plain, optIn: plain ? '--tls=false' : undefined },
       `anyone who can reach ${addr.url} controls Docker, which is root on this host; use --tlsverify`,
     );
   }
 
   private async bind(server: http.Server, addr: ListenAddress): Promise<void> {
-    if (addr.kind === 'unix') await clearStaleSocket(addr.path);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      const done = () => {
-        server.off('error', reject);
-        if (addr.kind === 'unix') this.copySocketPermissions(addr.path);
-        resolve();
-      };
-      if (addr.kind === 'tcp') server.listen(addr.port, addr.host, done);
-      else server.listen(addr.path, done);
-    });
+    await bindServer(server, addr);
+    if (addr.kind === 'unix') this.copySocketPermissions(addr.path);
   }
 
   /** A unix listener gets the Docker socket's mode and group, so the same users may use it. */
