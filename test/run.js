@@ -3,7 +3,9 @@
 // dockerd, so they must not overlap), with one summary at the end. `node --test` orders the files
 // by path: the unit specs (dist/apps, dist/libs) come first, then the end-to-end files (dist/test);
 // within a folder, zz-* files (test/gateway/zz-daemon-restart) come last.
-// Extra arguments are passed to `node --test` (e.g. --test-name-pattern=...).
+// Extra arguments are passed to `node --test` (e.g. --test-name-pattern=...). With `--soak`, it
+// runs only the soak files (dist/test/**/*.soak.js: long loops that need a quiet machine, kept
+// out of CI's budget; `npm run test:soak`).
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -29,18 +31,17 @@ function walk(dir, suffix, out = []) {
   return out;
 }
 
-const unit = [
-  ...walk(path.join(dist, 'apps'), '.spec.js'),
-  ...walk(path.join(dist, 'libs'), '.spec.js'),
-];
-const e2e = walk(path.join(dist, 'test'), '.e2e.js');
+const soak = process.argv.includes('--soak');
+const args = process.argv.slice(2).filter((a) => a !== '--soak');
+const unit = soak ? [] : [...walk(path.join(dist, 'apps'), '.spec.js'), ...walk(path.join(dist, 'libs'), '.spec.js')];
+const e2e = walk(path.join(dist, 'test'), soak ? '.soak.js' : '.e2e.js');
 const files = [...unit, ...e2e].map((f) => path.relative(root, f)).sort();
 
 if (files.length === 0) {
   console.error('test/run.js: no compiled tests under dist/ (run `npm run build` first)');
   process.exit(1);
 }
-console.log(`test/run.js: ${unit.length} unit spec file(s), ${e2e.length} e2e file(s)`);
+console.log(`test/run.js: ${unit.length} unit spec file(s), ${e2e.length} ${soak ? 'soak' : 'e2e'} file(s)`);
 
 const child = spawn(
   process.execPath,
@@ -48,7 +49,7 @@ const child = spawn(
     '--test',
     '--test-reporter=spec',
     '--test-concurrency=1',
-    ...process.argv.slice(2),
+    ...args,
     ...files,
   ],
   { cwd: root, stdio: 'inherit' },

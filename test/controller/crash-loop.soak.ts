@@ -1,9 +1,11 @@
 // Issue 14, item 7: veth pairs never leak. Containers crash-loop under --restart=always with the
 // command `false` (each restart is a new process, a new namespace and a new attach) until they
-// have been restarted 200 times in all (or, on a loaded host, for 5 minutes and at least 50 times);
-// then no vethwe* interface on the host may belong to a process that is not a running container's. Addresses: 10.2.14.0/24. (A soak: on a loaded host
-// the 200 restarts take minutes. The halfway failures that leaked are replayed deterministically
-// by libs/weave/src/attach/attach.gate.spec.ts with the fake driver.)
+// have been restarted 200 times in all; then no vethwe* interface on the host may belong to a
+// process that is not a running container's. A soak (`npm run test:soak`, not in CI's budget):
+// it needs a quiet machine; under a load average of 20 to 30 from other work here dockerd managed
+// only 40 restarts of 25 such containers in 5 minutes. The halfway failures that leaked are
+// replayed deterministically in CI by libs/weave/src/attach/attach.gate.spec.ts (fake driver).
+// Addresses: 10.2.14.0/24.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -24,8 +26,7 @@ const CONTAINERS = 25;
 // How many `docker run -d` at once: a burst of all of them is what overloads dockerd.
 const START_CONCURRENCY = 5;
 const RESTARTS = 200;
-const MIN_RESTARTS = 50;
-const LOOP_MS = 300_000;
+const LOOP_MS = 900_000;
 
 /** vethwepl<pid>/vethwepg<pid> on the host, as [name, pid]. */
 async function hostWeaveVeths(): Promise<Array<[string, string]>> {
@@ -58,7 +59,7 @@ describe('item 7: no veth pair outlives its process in a crash loop', () => {
     removeStateDir(stateDir);
   });
 
-  test(`${RESTARTS} restarts of --restart=always containers running false leave no vethwe* behind`, { timeout: 600_000 }, async () => {
+  test(`${RESTARTS} restarts of --restart=always containers running false leave no vethwe* behind`, { timeout: 1_200_000 }, async () => {
     const names = Array.from({ length: CONTAINERS }, (_, i) => uniqueName(`crash-${i}`));
     for (let i = 0; i < names.length; i += START_CONCURRENCY) {
       await Promise.all(
@@ -77,15 +78,11 @@ describe('item 7: no veth pair outlives its process in a crash loop', () => {
       const mine = new Set(names);
       return r.stdout.toString().split('\n').filter((n) => mine.has(n)).length - names.length;
     };
-    // Time-boxed: on a loaded host dockerd restarts far more slowly (8 a minute for all 25 under
-    // a load average of 30), so the loop runs until RESTARTS or LOOP_MS, and must have reached at
-    // least MIN_RESTARTS for the check below to mean something. The count is printed.
     let seen = 0;
     const total = await waitFor(`${RESTARTS} restarts in all`, async () => {
       seen = await restarts();
       return seen >= RESTARTS ? seen : undefined;
-    }, { timeoutMs: LOOP_MS, intervalMs: 2_000 }).catch(() => seen);
-    assert.ok(total >= MIN_RESTARTS, `only ${total} restarts in ${LOOP_MS / 1000} s: too few for the leak check to mean anything`);
+    }, { timeoutMs: LOOP_MS, intervalMs: 2_000, describe: () => `only ${seen} restarts so far (is the machine quiet?)` });
     // End the loop, then every pair must go with its process (netns cleanup is asynchronous).
     await dockerDirect(['rm', '-f', ...names], { timeoutMs: 120_000 });
     const leaked = await waitFor('every vethwe* to belong to a running container', async () => {
