@@ -85,7 +85,7 @@ async function scenario(docker: Docker, cidr: string): Promise<Outcome & { ethwe
   for await (const chunk of events) lines.push(...String(chunk).split('\n').filter(Boolean));
   await docker.getContainer(run.id).remove({ force: true });
   const error = await docker
-    .getContainer(`${uniqueName('missing')}`)
+    .getContainer('wpt-no-such-container')
     .inspect()
     .then(() => ({ message: 'no error' }), (e: { statusCode?: number; json?: { message?: string } }) => ({ statusCode: e.statusCode, message: e.json?.message ?? '' }));
   const { id: _id, ...rest } = run;
@@ -105,8 +105,6 @@ describe('gateway: dockerode (a third-party client) as straight to dockerd', () 
     assert.equal(viaProxy.ethwe, 'inet 10.2.7.2/24', 'the proxy attached the container');
     const { ethwe: _a, ...d } = direct;
     const { ethwe: _b, ...p } = viaProxy;
-    p.error.message = p.error.message.replace(/missing\S*/, 'X');
-    d.error.message = d.error.message.replace(/missing\S*/, 'X');
     assert.deepEqual(p, d);
   });
 });
