@@ -31,12 +31,12 @@ export class GatewayService implements OnApplicationShutdown {
       toClient: (n: number) => metrics.bytes.inc({ direction: 'to_client' }, n),
       upstreamError: () => metrics.upstreamErrors.inc(),
     };
-    this.proxy = new PassThroughProxy(docker, meter);
     this.relay = new UpgradeRelay(docker, {
       ...meter,
       opened: () => metrics.hijackedOpen.inc(),
       closed: () => metrics.hijackedOpen.dec(),
     });
+    this.proxy = new PassThroughProxy(docker, meter, (req, answer, socket, head) => this.relay.takeOver(req, answer, socket, head));
     this.routes = new RouteTable(endpoints);
     this.log = root.child({ component: 'gateway' });
   }

@@ -2,19 +2,22 @@ import { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { DockerClient } from '@app/docker';
+import { Duplex } from 'node:stream';
 import { replyDockerError } from './docker-error.reply';
+import { isHijackAnswer } from './hijack.answer';
+import { NO_METER, RelayMeter } from './relay.meter';
+
+export { NO_METER } from './relay.meter';
+export type { RelayMeter } from './relay.meter';
 
 /** Decides what happens with dockerd's answer to an intercepted request (e.g. hold a start). */
 export type ResponseHook = (upstream: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** Byte and error counts of the relay (metrics); no-ops by default. */
-export interface RelayMeter {
-  toDocker(bytes: number): void;
-  toClient(bytes: number): void;
-  upstreamError(): void;
-}
-
-export const NO_METER: RelayMeter = { toDocker: () => {}, toClient: () => {}, upstreamError: () => {} };
+/**
+ * Takes over a client connection that dockerd hijacked on an ordinary request (see
+ * `UpgradeRelay.takeOver`); `socket` and `head` are given for a `101`.
+ */
+export type HijackHandler = (req: IncomingMessage, answer: IncomingMessage, socket?: Duplex, head?: Buffer) => void;
 
 export interface ForwardOptions {
   /** A replacement body (already rewritten JSON); the original request stream is then not used. */
@@ -34,10 +37,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
 export class PassThroughProxy {
   private readonly proxy: httpProxy;
   private readonly hooks = new WeakMap<IncomingMessage, ResponseHook>();
+  private readonly hijacked = new WeakSet<ServerResponse>();
 
   constructor(
     private readonly docker: DockerClient,
     private readonly meter: RelayMeter = NO_METER,
+    private readonly hijack: HijackHandler = (req) => req.socket.destroy(),
   ) {
     const { socketPath, host, port, tls } = docker.endpoint;
     const target = socketPath
@@ -59,6 +64,8 @@ export class PassThroughProxy {
       // Hop-by-hop: a client's `Connection: close` would make dockerd close a connection that
       // the pool then hands to the next request (EPIPE, a 502 for someone else).
       for (const h of HOP_BY_HOP) proxyReq.removeHeader(h);
+      // `Upgrade: tcp` without `Connection: Upgrade` reaches us as a request, yet dockerd answers 101.
+      proxyReq.on('upgrade', (answer: IncomingMessage, socket: Duplex, head: Buffer) => this.takeOver(req, res, answer, socket, head));
       res.once('close', () => {
         if (!res.writableFinished) proxyReq.destroy();
       });
@@ -87,6 +94,7 @@ export class PassThroughProxy {
   }
 
   private onProxyRes(upstream: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    if (isHijackAnswer(upstream)) return this.takeOver(req, res, upstream);
     const hook = this.hooks.get(req);
     if (!hook) relayResponse(upstream, res);
     else Promise.resolve(hook(upstream, res)).catch((err) => this.onError(err as Error, res));
@@ -94,9 +102,16 @@ export class PassThroughProxy {
     upstream.on('data', (c: Buffer) => this.meter.toClient(c.length));
   }
 
+  /** Decided by dockerd's answer, not the request: exec start and attach hijack without `Upgrade`. */
+  private takeOver(req: IncomingMessage, res: ServerResponse, answer: IncomingMessage, socket?: Duplex, head?: Buffer): void {
+    this.hijacked.add(res);
+    this.hijack(req, answer, socket, head);
+  }
+
   private onError(err: Error, res: ServerResponse): void {
     this.meter.upstreamError();
-    if (res.headersSent || res.destroyed) {
+    // A hijacked connection carries raw bytes now: an HTTP error answer would corrupt the stream.
+    if (res.headersSent || res.destroyed || this.hijacked.has(res)) {
       res.destroy();
       return;
     }

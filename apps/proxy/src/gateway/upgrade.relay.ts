@@ -1,30 +1,29 @@
 import { IncomingMessage } from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Duplex } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import { DockerClient } from '@app/docker';
 import { writeSocketError } from './docker-error.reply';
-import { NO_METER, RelayMeter } from './pass-through.proxy';
-import { BodyFramer } from './body.framing';
+import { answerHead, detachFromHttpServer } from './hijack.answer';
+import { relayRaw, release } from './raw.stream';
+import { NO_STREAM_METER, StreamMeter } from './relay.meter';
+import { UpgradeExchange } from './upgrade.exchange';
 
-export interface StreamMeter extends RelayMeter {
-  opened(): void;
-  closed(): void;
-}
+export type { StreamMeter } from './relay.meter';
 
 /**
- * Hijacked streams (`docker run -i`, `attach`, `exec -i`): the client asks `Upgrade: tcp` and the
- * connection becomes raw bytes both ways. http-proxy's ws() only knows websockets (GET) and drops
- * the exec-start body, so this relays the request head and body itself and then pipes raw bytes,
- * half-closing each direction on EOF: the CLI's stdin EOF reaches the container while its output
- * still flows back. dockerd's status line and headers pass through byte for byte.
+ * Hijacked streams (`docker run -i`, `attach`, `exec -i`): the connection becomes raw bytes both
+ * ways. Two ways in: a request with `Connection: Upgrade` (Node's `upgrade` event; `handle`
+ * relays it on a dockerd connection of its own, see `UpgradeExchange`), or an ordinary request
+ * that dockerd answers with a hijack (`takeOver`). Either way each direction is half-closed on
+ * its EOF, and a side that goes away releases the other and the `hijacked_streams_open` gauge.
  */
 export class UpgradeRelay {
-  private readonly open = new Set<Duplex>();
+  private readonly open = new Set<Readable>();
 
   constructor(
     private readonly docker: DockerClient,
-    private readonly meter: StreamMeter = { ...NO_METER, opened: () => {}, closed: () => {} },
+    private readonly meter: StreamMeter = NO_STREAM_METER,
   ) {}
 
   get openStreams(): number {
@@ -32,76 +31,19 @@ export class UpgradeRelay {
   }
 
   /**
-   * Relays one hijack request. dockerd receives the request head and its declared body (by
-   * `Content-Length` or chunked framing) in one write, as from a direct client; client bytes after
-   * the body (stdin sent early) are held until dockerd's answer head has come back, so dockerd never
-   * reads them as part of the request. Then raw bytes flow both ways with half-close. A client
-   * that leaves at any point (even while we are still connecting) releases the dockerd connection.
+   * Relays one `Upgrade` request. A client that leaves at any point (even while we are still
+   * connecting) releases the dockerd connection; dockerd unreachable before any answer byte is
+   * a Docker-shaped 502.
    */
   handle(req: IncomingMessage, client: Duplex, head: Buffer): void {
     if (client.destroyed) return;
     const upstream = this.connect();
-    this.track(client, upstream);
-    const framer = new BodyFramer(req.headers);
-    const request: Buffer[] = [Buffer.from(requestHead(req), 'latin1')];
-    const held: Buffer[] = [];
-    let connected = false;
-    let answered = false;
-    let toClient = 0;
-    let answerTail = Buffer.alloc(0);
-    let clientEnded = false;
-    const sendRequest = () => {
-      if (!connected || !framer.done || request.length === 0) return;
-      upstream.write(Buffer.concat(request.splice(0)));
-    };
-    const fromClient = (c: Buffer) => {
-      this.meter.toDocker(c.length);
-      let n = 0;
-      try {
-        n = framer.done ? 0 : framer.consume(c);
-      } catch {
-        writeSocketError(client, 400, 'weave proxy: malformed chunked request body');
-        return;
-      }
-      if (n > 0) request.push(c.subarray(0, n));
-      if (n < c.length) held.push(c.subarray(n));
-      if (framer.done) client.pause();
-      sendRequest();
-    };
-    const fromUpstream = (c: Buffer) => {
-      toClient += c.length;
-      this.meter.toClient(c.length);
-      client.write(c);
-      // dockerd's answer head ends at the first blank line; the chunk is forwarded as it came.
-      const seen = Buffer.concat([answerTail, c]);
-      if (seen.includes('\r\n\r\n')) startStreaming();
-      else answerTail = seen.subarray(-3);
-    };
-    const startStreaming = () => {
-      if (answered) return;
-      answered = true;
-      upstream.off('data', fromUpstream);
-      client.off('data', fromClient);
-      for (const b of held.splice(0)) upstream.write(b);
-      upstream.pipe(client);
-      if (clientEnded) upstream.end();
-      else client.pipe(upstream);
-      client.on('data', (c: Buffer) => this.meter.toDocker(c.length));
-      upstream.on('data', (c: Buffer) => this.meter.toClient(c.length));
-    };
-    client.on('data', fromClient);
-    if (head.length) fromClient(head);
-    upstream.on('data', fromUpstream);
-    client.once('end', () => (clientEnded = !answered));
-    upstream.once('end', () => {
-      if (!answered) client.end();
-    });
-    upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', () => {
-      connected = true;
-      sendRequest();
-    });
+    this.track(client, upstream, upstream);
+    const exchange = new UpgradeExchange(req, client, upstream, this.meter);
+    exchange.start(head);
+    upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', () => exchange.connectedToDocker());
     upstream.on('error', () => {
-      if (toClient === 0 && !client.destroyed) {
+      if (exchange.toClient === 0 && !client.destroyed) {
         this.meter.upstreamError();
         writeSocketError(client, 502, `Cannot connect to the Docker daemon at ${this.docker.endpoint.url}. Is the docker daemon running?`);
       } else client.destroy();
@@ -109,20 +51,51 @@ export class UpgradeRelay {
     client.on('error', () => upstream.destroy());
   }
 
+  /**
+   * dockerd hijacked an ordinary request (exec start or attach without `Connection: Upgrade`):
+   * the client's connection leaves Node's HTTP server, gets dockerd's answer head as it came
+   * (no `Transfer-Encoding`) and then raw bytes both ways. For a `101`, Node's HTTP client hands
+   * over dockerd's `socket` and the bytes read after the head; for a `200` raw stream, `answer`
+   * carries the output and its socket takes the client's stdin.
+   */
+  takeOver(req: IncomingMessage, answer: IncomingMessage, socket?: Duplex, head?: Buffer): void {
+    const client = req.socket;
+    detachFromHttpServer(client);
+    const upstream = socket ?? answer.socket;
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    answer.on('error', () => client.destroy());
+    const answered = answerHead(answer);
+    client.write(answered, 'latin1');
+    this.meter.toClient(answered.length);
+    if (head?.length) {
+      client.write(head);
+      this.meter.toClient(head.length);
+    }
+    // A 200's output ends with dockerd's EOF on `answer`, which Node reads before closing the socket.
+    this.track(client, socket ?? answer, upstream);
+    relayRaw(client, socket ?? answer, upstream, this.meter, client.readableEnded);
+  }
+
   /** Ends every hijacked stream (shutdown). */
   endAll(): void {
     for (const s of this.open) s.destroy();
   }
 
-  private track(client: Duplex, upstream: Duplex): void {
+  /**
+   * Counts a stream until the client is gone; when either side closes, the other has nothing
+   * left to relay and is released (`release`). `upstreamSocket`: dockerd's connection, when the
+   * side tracked is its answer rather than the socket itself.
+   */
+  private track(client: Duplex, upstream: Readable, upstreamSocket: Duplex): void {
     this.meter.opened();
     client.once('close', () => this.meter.closed());
     for (const s of [client, upstream]) {
       this.open.add(s);
       s.once('close', () => {
         this.open.delete(s);
-        // When one side is fully gone the other has nothing left to relay.
-        (s === client ? upstream : client).destroy();
+        if (s === client) upstreamSocket.destroy();
+        else release(client);
       });
     }
     if (client instanceof net.Socket) client.setNoDelay(true);
@@ -142,11 +115,4 @@ export class UpgradeRelay {
     socket.setNoDelay(true);
     return socket;
   }
-}
-
-function requestHead(req: IncomingMessage): string {
-  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
-  return head + '\r\n';
 }

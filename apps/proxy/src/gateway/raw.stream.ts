@@ -1,0 +1,27 @@
+import { Duplex, Readable, Writable } from 'node:stream';
+import { RelayMeter } from './relay.meter';
+
+/**
+ * Raw bytes both ways once dockerd has hijacked a connection: its output to the client, the
+ * client's stdin to dockerd, each direction ended (half-closed) on its own EOF, so the CLI's stdin
+ * EOF reaches the container while the container's output still flows back. `clientEnded`: the
+ * client's EOF came before the stream started (nothing more will come from it).
+ */
+export function relayRaw(client: Duplex, fromDocker: Readable, toDocker: Writable, meter: RelayMeter, clientEnded = false): void {
+  fromDocker.pipe(client);
+  if (clientEnded) toDocker.end();
+  else client.pipe(toDocker);
+  // Only now: with the pipes attached, counting takes nothing from them.
+  client.on('data', (c: Buffer) => meter.toDocker(c.length));
+  fromDocker.on('data', (c: Buffer) => meter.toClient(c.length));
+}
+
+/**
+ * Ends `s` once one side of a relay is gone: what was already ended is flushed first (the last
+ * output of a container must reach a slow client), anything else is cut at once.
+ */
+export function release(s: Duplex): void {
+  if (s.destroyed) return;
+  if (s.writableEnded && !s.writableFinished) s.once('finish', () => s.destroy());
+  else s.destroy();
+}

@@ -1,0 +1,100 @@
+import { IncomingMessage } from 'node:http';
+import { Duplex } from 'node:stream';
+import { BodyFramer } from './body.framing';
+import { writeSocketError } from './docker-error.reply';
+import { relayRaw } from './raw.stream';
+import { RelayMeter } from './relay.meter';
+
+/**
+ * One `Upgrade` request between a client connection and its own dockerd connection, up to the
+ * moment it becomes a raw stream. dockerd receives the request head and its declared body (by
+ * `Content-Length` or chunked framing) in one write, as from a direct client; client bytes after
+ * the body (stdin sent early) are held until dockerd's answer head is back, so dockerd never
+ * reads them as part of the request. dockerd's answer passes byte for byte; after its head, raw
+ * bytes flow both ways (`relayRaw`).
+ */
+export class UpgradeExchange {
+  private readonly framer: BodyFramer;
+  private readonly request: Buffer[];
+  private readonly held: Buffer[] = [];
+  private connected = false;
+  private answered = false;
+  private clientEnded = false;
+  private answerTail = Buffer.alloc(0);
+  /** Bytes of dockerd's answer already sent to the client (0: a 502 can still be written). */
+  toClient = 0;
+
+  constructor(
+    req: IncomingMessage,
+    private readonly client: Duplex,
+    private readonly upstream: Duplex,
+    private readonly meter: RelayMeter,
+  ) {
+    this.framer = new BodyFramer(req.headers);
+    this.request = [Buffer.from(requestHead(req), 'latin1')];
+  }
+
+  /** Starts reading both sides; `head` is what Node read after the request head. */
+  start(head: Buffer): void {
+    this.client.on('data', this.fromClient);
+    if (head.length) this.fromClient(head);
+    this.upstream.on('data', this.fromUpstream);
+    this.client.once('end', () => (this.clientEnded = !this.answered));
+    this.upstream.once('end', () => {
+      if (!this.answered) this.client.end();
+    });
+  }
+
+  /** The dockerd connection is up (TCP connect or TLS handshake done). */
+  connectedToDocker(): void {
+    this.connected = true;
+    this.sendRequest();
+  }
+
+  private sendRequest(): void {
+    if (!this.connected || !this.framer.done || this.request.length === 0) return;
+    this.upstream.write(Buffer.concat(this.request.splice(0)));
+  }
+
+  private readonly fromClient = (c: Buffer): void => {
+    this.meter.toDocker(c.length);
+    let n = 0;
+    try {
+      n = this.framer.done ? 0 : this.framer.consume(c);
+    } catch {
+      writeSocketError(this.client, 400, 'weave proxy: malformed chunked request body');
+      return;
+    }
+    if (n > 0) this.request.push(c.subarray(0, n));
+    if (n < c.length) this.held.push(c.subarray(n));
+    if (this.framer.done) this.client.pause();
+    this.sendRequest();
+  };
+
+  private readonly fromUpstream = (c: Buffer): void => {
+    this.toClient += c.length;
+    this.meter.toClient(c.length);
+    this.client.write(c);
+    // dockerd's answer head ends at the first blank line; the chunk is forwarded as it came.
+    const seen = Buffer.concat([this.answerTail, c]);
+    if (seen.includes('\r\n\r\n')) this.startStreaming();
+    else this.answerTail = seen.subarray(-3);
+  };
+
+  private startStreaming(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.upstream.off('data', this.fromUpstream);
+    this.client.off('data', this.fromClient);
+    for (const b of this.held.splice(0)) this.upstream.write(b);
+    relayRaw(this.client, this.upstream, this.upstream, this.meter, this.clientEnded);
+  }
+}
+
+/** The client's request line and headers as it sent them (names in its spelling and order). */
+export function requestHead(req: IncomingMessage): string {
+  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return head + '\r\n';
+}
