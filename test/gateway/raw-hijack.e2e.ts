@@ -11,19 +11,32 @@ import { useProxy } from '../support/proxy.harness';
 
 const MARKER_FRAME = Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, 0x0b]), Buffer.from('raw-marker\n')]);
 
+/** Whether the answer head is in, and `after` bytes of the stream behind it. */
+const streamHas = (after: number) => (got: Buffer): boolean => {
+  const i = got.indexOf('\r\n\r\n');
+  return i >= 0 && got.length >= i + 4 + after;
+};
+
 /**
- * One request on its own connection; once dockerd's answer head is in, `onHead` runs, then
- * `stdin` is written and the connection half-closed. Answers every byte received.
+ * One request on its own connection; once `ready` says so (by default: dockerd's answer head is
+ * in), `onHead` runs, then `stdin` is written and the connection half-closed. Answers every byte
+ * received.
  */
-function rawSession(hostUrl: string, request: string, stdin: string, onHead: () => Promise<unknown> = async () => {}): Promise<Buffer> {
+function rawSession(
+  hostUrl: string,
+  request: string,
+  stdin: string,
+  onHead: () => Promise<unknown> = async () => {},
+  ready: (got: Buffer) => boolean = streamHas(0),
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const { socketPath, host, port } = endpointOf(hostUrl);
     const s = socketPath ? net.connect({ path: socketPath, allowHalfOpen: true }) : net.connect({ host, port: port!, allowHalfOpen: true });
     let got = Buffer.alloc(0);
     s.on('data', (c: Buffer) => {
-      const had = got.includes('\r\n\r\n');
+      const had = ready(got);
       got = Buffer.concat([got, c]);
-      if (!had && got.includes('\r\n\r\n')) onHead().then(() => s.end(stdin), reject);
+      if (!had && ready(got)) onHead().then(() => s.end(stdin), reject);
     });
     s.on('error', reject);
     s.on('close', () => resolve(got));
@@ -57,7 +70,11 @@ async function execSession(hostUrl: string, container: string, upgrade: string):
     AttachStderr: true,
     Cmd: ['sh', '-c', 'echo raw-marker; cat'],
   });
-  return rawSession(hostUrl, post(`/exec/${Id}/start`, '{"Detach":false,"Tty":false}', upgrade), 'abc');
+  // stdin only once the marker's frame is in: written earlier, `abc` can reach cat before dockerd
+  // reads `raw-marker\n` from the pipe, and dockerd then sends both in one frame (it frames what
+  // each read of the pipe returns), direct as through the proxy.
+  const request = post(`/exec/${Id}/start`, '{"Detach":false,"Tty":false}', upgrade);
+  return rawSession(hostUrl, request, 'abc', undefined, streamHas(MARKER_FRAME.length));
 }
 
 async function catContainer(): Promise<string> {
