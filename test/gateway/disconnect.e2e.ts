@@ -6,10 +6,13 @@
 // a warm-up request, and then:
 //   during the stream  = the idle pool, with the streaming request on one of its connections or a
 //                        new one;
-//   after Ctrl-C       = exactly one fewer than during (that connection is closed, it cannot be
-//                        reused after an unfinished response), and never more than before.
-// Alongside, the resource the stream holds inside dockerd: its event subscription (NEventsListener)
-// or its reader of the container's log file.
+//   after Ctrl-C       = fewer than during (that connection is closed, it cannot be reused after an
+//                        unfinished response), and never more than before.
+// "Fewer", not "exactly one fewer": dockerd's count also moves with connections that are not the
+// test's (idle keep-alive connections closing, containerd's), and CI saw 17 -> 11 with the stream
+// correctly released. What proves that the stream's own connection closed is the resource it holds
+// inside dockerd, which dockerd releases only when that connection's context ends: its event
+// subscription (NEventsListener) or its reader of the container's log file.
 import assert from 'node:assert/strict';
 import { ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -70,7 +73,7 @@ describe('gateway: a client that goes away releases its dockerd connection', () 
       async () => {
         listenersAfter = await eventListeners();
         socketsAfter = await settledSockets(pid);
-        return listenersAfter === listenersBefore && socketsAfter === socketsDuring - 1 ? true : undefined;
+        return listenersAfter === listenersBefore && socketsAfter < socketsDuring ? true : undefined;
       },
       {
         timeoutMs: 15_000,
@@ -110,7 +113,7 @@ describe('gateway: a client that goes away releases its dockerd connection', () 
       async () => {
         readersAfter = dockerdOpenCount(logPath, pid);
         socketsAfter = await settledSockets(pid);
-        return readersAfter === readersBefore && socketsAfter === socketsDuring - 1 ? true : undefined;
+        return readersAfter === readersBefore && socketsAfter < socketsDuring ? true : undefined;
       },
       {
         timeoutMs: 15_000,
