@@ -33,6 +33,10 @@ export interface ProxyOptions {
    * `tcp://127.0.0.1:12375`). Default: `-L tcp://127.0.0.1:<free port>`.
    */
   defaultListener?: string;
+  /** Where the proxy listens (`-L`, e.g. `unix:///...`); default a free port on 127.0.0.1. */
+  listen?: string;
+  /** A command prefix to run the proxy under, e.g. `nsenter --net=/var/run/netns/x --`. */
+  wrapper?: string[];
 }
 
 const LOG_LIMIT = 1 << 20;
@@ -74,12 +78,13 @@ export function freePort(): Promise<number> {
 export async function startProxy(args: string[] = [], opts: ProxyOptions = {}): Promise<ProxyHandle> {
   const external = process.env.WPT_PROXY_URL;
   if (external) return externalHandle(external);
-  const url = opts.defaultListener ?? `tcp://127.0.0.1:${await freePort()}`;
+  const url = opts.defaultListener ?? opts.listen ?? `tcp://127.0.0.1:${await freePort()}`;
   const port = endpointOf(url).port ?? 0;
   const main = path.join(repoRoot(), 'dist/apps/proxy/src/main.js');
   const listen = opts.defaultListener ? [] : ['-L', url];
   const argv = [main, 'launch-proxy', ...listen, '-H', opts.dockerHost ?? DOCKER_SOCKET_URL, ...args];
-  const child = spawn(process.execPath, argv, {
+  const [cmd, ...pre] = [...(opts.wrapper ?? []), process.execPath];
+  const child = spawn(cmd, [...pre, ...argv], {
     cwd: repoRoot(),
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

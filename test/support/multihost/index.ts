@@ -1,0 +1,5 @@
+export * from './cluster';
+export * from './exec';
+export { HostDockerd } from './host.dockerd';
+export * from './underlay';
+export { UnderlayEtcd } from './underlay.etcd';
