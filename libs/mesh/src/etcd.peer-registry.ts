@@ -1,0 +1,87 @@
+import { Etcd3, Lease, Namespace } from 'etcd3';
+import { PeerRecord, parsePeerRecord } from './peer';
+import { PeerRegistry, PeerStoreUnavailableError } from './peer.registry';
+
+export interface EtcdPeerRegistryOptions {
+  /** Key prefix of the peer list; default `/weave-proxy/peers/`. */
+  readonly prefix?: string;
+  /** Time budget of one call; default 4.5 s (as the IPAM store's). */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_PREFIX = '/weave-proxy/peers/';
+
+/**
+ * The peer list in etcd: `<prefix><id>` → `PeerRecord` JSON, attached to this peer's lease (etcd3's
+ * Lease keeps it alive every TTL/3). A lost lease (etcd unreachable longer than the TTL, or the
+ * lease revoked by hand) is replaced by a new one and the record put again.
+ */
+export class EtcdPeerRegistry implements PeerRegistry {
+  private readonly client: Etcd3;
+  private readonly kv: Namespace;
+  private lease: Lease | undefined;
+  private closed = false;
+
+  /** `endpoints`: `http://host:port` URLs (see the IPAM's `parseStoreUrl`). Connects lazily. */
+  constructor(
+    private readonly endpoints: string[],
+    options: EtcdPeerRegistryOptions = {},
+  ) {
+    const budget = options.timeoutMs ?? 4500;
+    this.client = new Etcd3({
+      hosts: endpoints,
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + budget / 3 }),
+    });
+    this.kv = this.client.namespace(options.prefix ?? DEFAULT_PREFIX);
+  }
+
+  async join(self: PeerRecord, ttlSeconds: number, onLost?: (err: Error) => void): Promise<void> {
+    const lease = this.kv.lease(ttlSeconds);
+    this.lease = lease;
+    lease.on('lost', (err) => {
+      if (this.closed || this.lease !== lease) return;
+      onLost?.(err);
+      // A new lease, a new put: retried by the caller's periodic re-join if the store is still down.
+      void this.join(self, ttlSeconds, onLost).catch((e: Error) => onLost?.(e));
+    });
+    await this.guard(() => lease.put(self.id).value(JSON.stringify(self)).exec());
+  }
+
+  async list(): Promise<PeerRecord[]> {
+    const values = await this.guard(() => this.kv.getAll().strings());
+    return Object.keys(values)
+      .sort()
+      .map((key) => parsePeerRecord(values[key]))
+      .filter((p): p is PeerRecord => p !== undefined);
+  }
+
+  async watch(onChange: () => void): Promise<() => void> {
+    const watcher = await this.guard(() => this.kv.watch().prefix('').create());
+    watcher.on('put', () => onChange());
+    watcher.on('delete', () => onChange());
+    // After a reconnect events may have been missed: a re-list catches up.
+    watcher.on('connected', () => onChange());
+    return () => void watcher.cancel().catch(() => undefined);
+  }
+
+  async leave(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease) await this.guard(() => lease.revoke());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.lease?.release();
+    this.client.close();
+  }
+
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const where = `etcd://${this.endpoints.map((e) => e.replace(/^https?:\/\//, '')).join(',')}`;
+      throw new PeerStoreUnavailableError(`peer store ${where} is unavailable: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+    }
+  }
+}

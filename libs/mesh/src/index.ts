@@ -1,0 +1,5 @@
+export * from './etcd.peer-registry';
+export * from './host-id.file';
+export * from './peer';
+export * from './peer.directory';
+export * from './peer.registry';

@@ -1,0 +1,2 @@
+// Test helpers of the mesh lib, for specs and end-to-end tests only: `@app/mesh/testing`.
+export * from './memory.peer-registry';
