@@ -11,6 +11,7 @@ import { ListenModule } from './listen/listen.module';
 import { Logger } from './logging/logger';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PeersModule } from './peers/peers.module';
 import { WeaveAttachModule } from './weave/weave-attach.module';
 
 /**
@@ -18,8 +19,9 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  * below it in this table (architecture.spec.ts fails on an arrow pointing back up):
  *
  *   part        what it is                                                   uses
- *   admin       `/_weave/`: status, allocations, containers, metrics, health  listen controller ipam docker metrics
- *               on -L and on its own `--admin-listen` listeners (admin only)
+ *   admin       `/_weave/`: status, allocations, containers, peers, metrics,  listen controller ipam docker metrics
+ *               health; on -L and on its own `--admin-listen` listeners       peers
+ *               (admin only)
  *   listen      the `-L` listeners: Docker API to gateway, `/_weave/` to admin gateway docker
  *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
  *               (create, start/restart, exec, changes, inspect)
@@ -27,6 +29,7 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *   controller  the level-triggered reconcile loop; start waits on it         weave docker metrics
  *   weave       the attach: bridge, veth, netns, /etc/hosts (libs/weave)      ipam docker
  *   ipam        address allocation, SQLite or etcd (libs/ipam)                metrics
+ *   peers       the weave network's hosts in etcd (libs/mesh), etcd only      metrics
  *   docker      the one Docker client (libs/docker)
  *   metrics     the Prometheus registry
  *
@@ -48,6 +51,7 @@ export class AppModule {
         WeaveAttachModule,
         IpamAdapterModule,
         DockerClientModule,
+        PeersModule,
         MetricsModule,
         AdminModule,
       ],

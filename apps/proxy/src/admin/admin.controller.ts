@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ContainerStatus } from '../controller/container.status';
 import { MetricsService } from '../metrics/metrics.service';
+import { PeersReport, PeersService } from '../peers/peers.service';
 import { ContainersQuery } from './containers.query';
 import { AllocationView, StatusService } from './status.service';
 
@@ -11,6 +12,7 @@ export class AdminController {
   constructor(
     private readonly statusService: StatusService,
     private readonly metrics: MetricsService,
+    private readonly peersService: PeersService,
   ) {}
 
   @Get('status')
@@ -26,6 +28,12 @@ export class AdminController {
   @Get('containers')
   containers(@Query() query: ContainersQuery): ContainerStatus[] {
     return this.statusService.containers(query);
+  }
+
+  /** This host's peer record and the live and gone peers; `{enabled: false}` without `--store etcd://`. */
+  @Get('peers')
+  peers(): PeersReport {
+    return this.peersService.report();
   }
 
   @Get('metrics')

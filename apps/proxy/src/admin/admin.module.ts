@@ -5,19 +5,20 @@ import { DockerClientModule } from '../docker/docker-client.module';
 import { IpamAdapterModule } from '../ipam/ipam-adapter.module';
 import { ListenModule } from '../listen/listen.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { PeersModule } from '../peers/peers.module';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminController } from './admin.controller';
 import { AdminListenerService } from './admin.listener';
 import { StatusService } from './status.service';
 
 /**
- * `/_weave/...`: status, allocations, containers, metrics, health. Read-only; it depends on every
+ * `/_weave/...`: status, allocations, containers, peers, metrics, health. Read-only; it depends on every
  * part it reports on (listeners, controller, IPAM, dockerd, metrics) and nothing depends on it.
  * Served on the Docker API listeners (`-L`, through listen) and on its own `--admin-listen`
  * listeners (AdminListenerService), which serve nothing else.
  */
 @Module({
-  imports: [ListenModule, ControllerModule, IpamAdapterModule, DockerClientModule, MetricsModule],
+  imports: [ListenModule, ControllerModule, IpamAdapterModule, DockerClientModule, MetricsModule, PeersModule],
   controllers: [AdminController],
   exports: [AdminListenerService],
   providers: [

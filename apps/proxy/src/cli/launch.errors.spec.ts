@@ -37,6 +37,8 @@ const BAD: Array<[string[], string]> = [
   [['--store', 'etcd://h1'], '--store: "etcd://h1" has invalid etcd endpoints "h1"'],
   [['--state-dir', 'relative/dir'], '--state-dir: "relative/dir" must be an absolute path'],
   [['--host-id', ' '], '--host-id: must not be empty'],
+  [['--peer-address', 'host-a'], '--peer-address: "host-a" is not an IPv4 address such as 192.168.1.10'],
+  [['--peer-address', '10.0.0.256'], '--peer-address: "10.0.0.256" is not an IPv4 address'],
   [['--dns-listen', 'not-an-ip'], '--dns-listen: "not-an-ip" is not ADDR[:PORT] with an IP address'],
   [['--dns-listen', '127.0.0.1:65536'], '--dns-listen: "127.0.0.1:65536" is not ADDR[:PORT]'],
   [['--dns-upstream', '10.0.0.2', '--dns-upstream', 'dns.example'], '--dns-upstream: "dns.example" is not ADDR[:PORT]'],

@@ -1,5 +1,5 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
-import { compileGoRegexp } from '@app/common';
+import { Ipv4Address, compileGoRegexp } from '@app/common';
 import { parseDockerEndpoint } from '@app/docker';
 import { parseListenAddress } from './listen-address';
 
@@ -56,3 +56,7 @@ export const dnsDomainProblem: ValueCheck = (v) => {
 };
 
 export const nonEmptyProblem: ValueCheck = (v) => (String(v).trim() === '' ? 'must not be empty' : undefined);
+
+/** `--peer-address`: one IPv4 address, as the VXLAN device and the other peers will use it. */
+export const ipv4AddressProblem: ValueCheck = (v) =>
+  Ipv4Address.tryParse(String(v)) ? undefined : `${JSON.stringify(v)} is not an IPv4 address such as 192.168.1.10`;

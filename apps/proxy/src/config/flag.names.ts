@@ -15,6 +15,7 @@ export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   store: '--store',
   stateDir: '--state-dir',
   hostId: '--host-id',
+  peerAddress: '--peer-address',
   releaseGraceSeconds: '--release-grace',
   rewriteInspect: '--rewrite-inspect',
   rewriteHosts: '--no-rewrite-hosts',

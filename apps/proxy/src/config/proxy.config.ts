@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { IpEndpoint } from '@app/common';
-import { Check, dnsDomainProblem, dockerHostProblem, hostnameMatchProblem, listenProblem, nonEmptyProblem } from './flag.checks';
+import { Check, dnsDomainProblem, dockerHostProblem, hostnameMatchProblem, ipv4AddressProblem, listenProblem, nonEmptyProblem } from './flag.checks';
 import { DEFAULT_LISTEN_PLAIN } from './listen.policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,6 +40,11 @@ export class ProxyConfig {
   @IsString() stateDir = '/var/lib/weave-proxy';
   /** Default: this machine's hostname. */
   @IsString() hostId = hostname();
+  /**
+   * This host's underlay address, announced to the other peers (`--store etcd://` only). Unset: the
+   * local address the kernel picks to reach the first etcd endpoint (found at boot).
+   */
+  @IsOptional() @Check(ipv4AddressProblem) peerAddress?: string;
   /** Whole seconds, 0 … 86400 (`--release-grace 2m` is 120). */
   @IsInt() @Min(0) @Max(86400) releaseGraceSeconds = 30;
 

@@ -42,6 +42,12 @@ export class MetricsService {
     help: 'Requests that could not reach dockerd',
     registers: [this.registry],
   });
+  readonly peers = new Gauge({
+    name: 'weave_proxy_peers',
+    help: 'Peers of the weave network (--store etcd:// only): live (lease held, this host included), gone (seen live during this run, lease expired or revoked since)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
   readonly attachDuration = new Histogram({
     name: 'weave_proxy_attach_duration_seconds',
     help: 'Time to attach a container to the weave network',
@@ -88,6 +94,7 @@ export class MetricsService {
     for (const result of RESULTS) this.reconciles.inc({ controller: 'container', result }, 0);
     this.reconcileDuration.zero({ controller: 'container' });
     for (const direction of ['to_docker', 'to_client']) this.bytes.inc({ direction }, 0);
+    for (const state of ['live', 'gone']) this.peers.set({ state }, 0);
     for (const result of ['answered', 'nxdomain', 'forwarded', 'servfail', 'invalid']) this.dnsQueries.inc({ result }, 0);
   }
 

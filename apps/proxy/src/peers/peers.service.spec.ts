@@ -1,0 +1,46 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { PeerDirectory, PeerRecord } from '@app/mesh';
+import { MemoryPeerRegistry, MemoryPeerStore } from '@app/mesh/testing';
+import { MetricsService } from '../metrics/metrics.service';
+import { PeersService } from './peers.service';
+
+const peer = (id: string): PeerRecord => ({ id, address: `192.168.77.${id.length}`, mtu: 1450, hostname: 'h', since: new Date(0).toISOString() });
+const OPTIONS = { ttlSeconds: 10, resyncMs: 60_000 };
+
+async function gauge(metrics: MetricsService): Promise<Record<string, number>> {
+  const { values } = await metrics.peers.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.state), v.value]));
+}
+
+describe('PeersService', () => {
+  test('without etcd: reports disabled, the gauges stay at zero', async () => {
+    const metrics = new MetricsService();
+    const service = new PeersService(null, metrics, pino({ level: 'silent' }));
+    await service.onApplicationBootstrap();
+    assert.deepEqual(service.report(), { enabled: false });
+    assert.deepEqual(await gauge(metrics), { live: 0, gone: 0 });
+    await service.onApplicationShutdown();
+  });
+
+  test('with a registry: live and gone peers in the report and the gauges; leaves at shutdown', async () => {
+    const store = new MemoryPeerStore();
+    const other = new PeerDirectory(new MemoryPeerRegistry(store), peer('bb'), OPTIONS);
+    await other.start();
+    const metrics = new MetricsService();
+    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, pino({ level: 'silent' }));
+    await service.onApplicationBootstrap();
+    assert.deepEqual(await gauge(metrics), { live: 2, gone: 0 });
+    await other.stop(false); // crashed: its record stays until its lease expires
+    store.expire('bb');
+    await new Promise((r) => setImmediate(r));
+    const report = service.report();
+    assert.equal(report.enabled, true);
+    assert.deepEqual(report.enabled && report.live.map((p) => p.id), ['a']);
+    assert.deepEqual(report.enabled && report.gone.map((p) => p.id), ['bb']);
+    assert.deepEqual(await gauge(metrics), { live: 1, gone: 1 });
+    await service.onApplicationShutdown();
+    assert.deepEqual([...store.records.keys()], [], 'left: its record is gone at once');
+  });
+});
