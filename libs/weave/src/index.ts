@@ -7,3 +7,5 @@ export * from './attach/weave.options';
 export * from './network/network.driver';
 export * from './weave.module';
 export * from './network/process-changed.error';
+export { CommandError, SpawnCommandRunner } from './network/command.runner';
+export type { CommandRunner } from './network/command.runner';

@@ -1,0 +1,55 @@
+import { VxlanDriver, VxlanSpec } from '../vxlan/vxlan.driver';
+
+/**
+ * The kernel's VXLAN device and FDB in memory, failing as iproute2 does: any FDB call on a device
+ * that does not exist rejects `Cannot find device "<name>"`, appending an entry that exists rejects
+ * `RTNETLINK answers: File exists`, deleting a missing one `RTNETLINK answers: No such file or
+ * directory`, and a bridge that does not exist cannot take the device. `failNext` makes the next
+ * FDB change fail (a transient netlink error).
+ */
+export class FakeVxlanDriver implements VxlanDriver {
+  readonly bridges = new Set<string>();
+  readonly devices = new Map<string, { spec: VxlanSpec; targets: Set<string> }>();
+  failNext = 0;
+  /** Every FDB change made, `+addr` / `-addr`, for asserting that nothing needless was done. */
+  readonly changes: string[] = [];
+
+  async ensureDevice(spec: VxlanSpec): Promise<{ mtu: number }> {
+    if (!this.bridges.has(spec.bridge)) throw new Error(`Cannot find device "${spec.bridge}"`);
+    const current = this.devices.get(spec.name);
+    if (!current || JSON.stringify(current.spec) !== JSON.stringify(spec)) this.devices.set(spec.name, { spec, targets: new Set() });
+    return { mtu: 1450 };
+  }
+
+  async floodTargets(device: string): Promise<string[]> {
+    return [...this.targets(device)].sort();
+  }
+
+  async addFloodTarget(device: string, address: string): Promise<void> {
+    const targets = this.targets(device);
+    this.transient();
+    if (targets.has(address)) throw new Error('RTNETLINK answers: File exists');
+    targets.add(address);
+    this.changes.push(`+${address}`);
+  }
+
+  async removeFloodTarget(device: string, address: string): Promise<void> {
+    const targets = this.targets(device);
+    this.transient();
+    if (!targets.delete(address)) throw new Error('RTNETLINK answers: No such file or directory');
+    this.changes.push(`-${address}`);
+  }
+
+  private targets(device: string): Set<string> {
+    const d = this.devices.get(device);
+    if (!d) throw new Error(`Cannot find device "${device}"`);
+    return d.targets;
+  }
+
+  private transient(): void {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('RTNETLINK answers: No buffer space available');
+    }
+  }
+}
