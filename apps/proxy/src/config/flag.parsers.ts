@@ -12,6 +12,9 @@ const DURATION_FORMS = 'a whole number of seconds such as 30, 30s, 2m or 5000ms'
 type TextParser = (text: string) => unknown;
 
 const PARSERS: Partial<Record<keyof ProxyConfig, TextParser>> = {
+  vxlanVni: integer,
+  vxlanPort: integer,
+  mtu: integer,
   releaseGraceSeconds: (t) => seconds(t, 0),
   resyncIntervalSeconds: (t) => seconds(t, 1),
   attachTimeoutSeconds: (t) => seconds(t, 1, 3600),
@@ -71,3 +74,9 @@ export function seconds(text: string, min: number, max = 86400): number {
   return value;
 }
 
+
+/** Decimal digits → a number (the range is checked by the config's own rules). Throws naming the text. */
+export function integer(text: string): number {
+  if (!/^\d{1,9}$/.test(text.trim())) throw new Error(`"${text}" is not a whole number`);
+  return Number(text.trim());
+}

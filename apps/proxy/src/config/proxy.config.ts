@@ -45,6 +45,15 @@ export class ProxyConfig {
    * local address the kernel picks to reach the first etcd endpoint (found at boot).
    */
   @IsOptional() @Check(ipv4AddressProblem) peerAddress?: string;
+  /** The VXLAN network identifier of the weave network (`--store etcd://` only), the same on every host. */
+  @IsInt() @Min(1) @Max(16777215) vxlanVni = 4242;
+  /** The UDP port VXLAN packets go to, the same on every host. */
+  @IsInt() @Min(1) @Max(65535) vxlanPort = 4789;
+  /**
+   * ethwe's MTU, bytes. Unset: 1450 with `--store etcd://` (a 1500-byte underlay minus VXLAN's 50
+   * bytes), else the bridge's.
+   */
+  @IsOptional() @IsInt() @Min(576) @Max(65485) mtu?: number;
   /** Whole seconds, 0 … 86400 (`--release-grace 2m` is 120). */
   @IsInt() @Min(0) @Max(86400) releaseGraceSeconds = 30;
 

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { parseStoreUrl } from '@app/ipam';
-import { EtcdPeerRegistry, PeerDirectory } from '@app/mesh';
+import { EtcdPeerRegistry, IprouteVxlanDriver, PeerDirectory } from '@app/mesh';
+import { SpawnCommandRunner } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { MetricsModule } from '../metrics/metrics.module';
+import { DataPlaneService } from './data-plane.service';
 import { buildSelf } from './peer.self';
 import { PeersService } from './peers.service';
-import { PEER_DIRECTORY } from './peers.tokens';
+import { PEER_DIRECTORY, VXLAN_DRIVER } from './peers.tokens';
 
 /** Seconds a crashed peer stays live for the others; the lease is refreshed every third of it. */
 export const PEER_TTL_SECONDS = 10;
@@ -22,11 +24,16 @@ async function peerDirectory(config: ProxyConfig): Promise<PeerDirectory | null>
 
 /**
  * The peers of the weave network (`--store etcd://` only): this host registered under a lease,
- * the others watched. Nothing runs with the embedded store.
+ * the others watched, and the VXLAN data plane converged on them. Nothing runs with the embedded store.
  */
 @Module({
   imports: [MetricsModule],
-  providers: [{ provide: PEER_DIRECTORY, useFactory: peerDirectory, inject: [PROXY_CONFIG] }, PeersService],
+  providers: [
+    { provide: PEER_DIRECTORY, useFactory: peerDirectory, inject: [PROXY_CONFIG] },
+    { provide: VXLAN_DRIVER, useFactory: () => new IprouteVxlanDriver(new SpawnCommandRunner()) },
+    DataPlaneService,
+    PeersService,
+  ],
   exports: [PeersService],
 })
 export class PeersModule {}

@@ -2,12 +2,23 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { PeerDirectory, PeerRecord } from '@app/mesh';
-import { MemoryPeerRegistry, MemoryPeerStore } from '@app/mesh/testing';
+import { FakeVxlanDriver, MemoryPeerRegistry, MemoryPeerStore } from '@app/mesh/testing';
+import { ProxyConfig } from '../config/proxy.config';
+import { DataPlaneService } from './data-plane.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { PeersService } from './peers.service';
 
 const peer = (id: string): PeerRecord => ({ id, address: `192.168.77.${id.length}`, mtu: 1450, hostname: 'h', since: new Date(0).toISOString() });
 const OPTIONS = { ttlSeconds: 10, resyncMs: 60_000 };
+
+const silent = pino({ level: 'silent' });
+
+function dataPlane(): { driver: FakeVxlanDriver; plane: DataPlaneService } {
+  const driver = new FakeVxlanDriver();
+  driver.bridges.add('weave');
+  driver.addresses.set('eth0', ['192.168.77.1']);
+  return { driver, plane: new DataPlaneService(driver, new ProxyConfig(), silent) };
+}
 
 async function gauge(metrics: MetricsService): Promise<Record<string, number>> {
   const { values } = await metrics.peers.get();
@@ -17,7 +28,7 @@ async function gauge(metrics: MetricsService): Promise<Record<string, number>> {
 describe('PeersService', () => {
   test('without etcd: reports disabled, the gauges stay at zero', async () => {
     const metrics = new MetricsService();
-    const service = new PeersService(null, metrics, pino({ level: 'silent' }));
+    const service = new PeersService(null, metrics, silent, dataPlane().plane);
     await service.onApplicationBootstrap();
     assert.deepEqual(service.report(), { enabled: false });
     assert.deepEqual(await gauge(metrics), { live: 0, gone: 0 });
@@ -29,9 +40,11 @@ describe('PeersService', () => {
     const other = new PeerDirectory(new MemoryPeerRegistry(store), peer('bb'), OPTIONS);
     await other.start();
     const metrics = new MetricsService();
-    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, pino({ level: 'silent' }));
+    const { driver, plane } = dataPlane();
+    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, silent, plane);
     await service.onApplicationBootstrap();
     assert.deepEqual(await gauge(metrics), { live: 2, gone: 0 });
+    assert.deepEqual(await driver.floodTargets('vxlan-weave'), ['192.168.77.2'], 'flooding to bb');
     await other.stop(false); // crashed: its record stays until its lease expires
     store.expire('bb');
     await new Promise((r) => setImmediate(r));
@@ -40,6 +53,7 @@ describe('PeersService', () => {
     assert.deepEqual(report.enabled && report.live.map((p) => p.id), ['a']);
     assert.deepEqual(report.enabled && report.gone.map((p) => p.id), ['bb']);
     assert.deepEqual(await gauge(metrics), { live: 1, gone: 1 });
+    assert.deepEqual(await driver.floodTargets('vxlan-weave'), [], 'no entry for a gone peer');
     await service.onApplicationShutdown();
     assert.deepEqual([...store.records.keys()], [], 'left: its record is gone at once');
   });

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { PeerDirectory, PeerView } from '@app/mesh';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { DataPlaneService } from './data-plane.service';
 import { PEER_DIRECTORY } from './peers.tokens';
 
 /** What `GET /_weave/peers` answers: `enabled: false` without `--store etcd://`. */
@@ -18,6 +19,7 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(PEER_DIRECTORY) private readonly directory: PeerDirectory | null,
     private readonly metrics: MetricsService,
     @Inject(ROOT_LOGGER) root: Logger,
+    private readonly dataPlane: DataPlaneService,
   ) {
     this.log = root.child({ component: 'peers' });
   }
@@ -26,7 +28,10 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.directory) return;
-    this.directory.onChange((view) => this.record(view));
+    this.directory.onChange((view) => {
+      this.record(view);
+      void this.dataPlane.converge(view);
+    });
     await this.directory.start();
     const view = this.directory.view();
     if (view.error) this.log.warn({ error: view.error }, 'peer registration failed; retried');

@@ -21,6 +21,13 @@ export class FakeVxlanDriver implements VxlanDriver {
     return { mtu: 1450 };
   }
 
+  /** Interface name → its IPv4 addresses. */
+  readonly addresses = new Map<string, string[]>([['eth0', ['192.168.77.11']]]);
+
+  async deviceWithAddress(address: string): Promise<string | undefined> {
+    return [...this.addresses].find(([, list]) => list.includes(address))?.[0];
+  }
+
   async floodTargets(device: string): Promise<string[]> {
     return [...this.targets(device)].sort();
   }

@@ -32,6 +32,11 @@ export class IprouteVxlanDriver implements VxlanDriver {
     return { mtu: (await this.link(spec.name))!.mtu };
   }
 
+  async deviceWithAddress(address: string): Promise<string | undefined> {
+    const links = JSON.parse(await this.runner.run('ip', ['-j', '-4', 'addr', 'show'])) as Array<{ ifname: string; addr_info?: Array<{ local?: string }> }>;
+    return links.find((l) => l.addr_info?.some((a) => a.local === address))?.ifname;
+  }
+
   async floodTargets(device: string): Promise<string[]> {
     const out = await this.runner.run('bridge', ['-j', 'fdb', 'show', 'dev', device]);
     const entries = JSON.parse(out || '[]') as Array<{ mac: string; dst?: string }>;

@@ -24,6 +24,8 @@ export interface VxlanDriver {
    * differ), enslaved to `spec.bridge` (which must exist) and up. Answers its MTU, bytes.
    */
   ensureDevice(spec: VxlanSpec): Promise<{ mtu: number }>;
+  /** The interface holding the IPv4 `address` (the underlay device for `local address`), if any. */
+  deviceWithAddress(address: string): Promise<string | undefined>;
   /** The remote addresses of the device's all-zero FDB entries (where BUM traffic is replicated). */
   floodTargets(device: string): Promise<string[]>;
   /** Adds an all-zero FDB entry towards `address` (`bridge fdb append 00:00:00:00:00:00 ... dst`). */

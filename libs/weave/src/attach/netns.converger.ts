@@ -61,7 +61,8 @@ export class NetnsConverger {
     const state = known ?? (await this.read(name, ns));
     let renameFrom: string | undefined;
     if (!state.ethwe) {
-      const { mtu } = await step('creating the weave bridge', () => this.ensureBridge());
+      const bridge = await step('creating the weave bridge', () => this.ensureBridge());
+      const mtu = this.options.mtu ?? bridge.mtu;
       renameFrom = await this.undoing(ns, () =>
         step('creating the veth pair', () => this.driver.createVeth(ns, this.options.bridge, mtu)),
       );

@@ -6,6 +6,8 @@ export interface WeaveOptions {
   weavewaitDir: string;
   rewriteHosts: boolean;
   multicastRoute: boolean;
+  /** ethwe's MTU, bytes (room for an encapsulation such as VXLAN); unset: the bridge's. */
+  mtu?: number;
   /** The weaveDNS domain without trailing dot, when DNS is on (names in /etc/hosts). */
   dnsDomain?: string;
 }

@@ -23,6 +23,8 @@ interface Failure {
  */
 export class FakeNetworkDriver extends FakeHostNetwork implements NetworkDriver {
   readonly bridges = new Map<string, { mtu: number }>();
+  /** The MTU of every veth pair created, in order. */
+  readonly vethMtus: number[] = [];
   /** Every configureEthwe call, including those that changed nothing or failed. */
   readonly configureCalls: Array<{ pid: number; changes: EthweChanges }> = [];
   readonly calls: Record<Method, number> = {
@@ -87,8 +89,9 @@ export class FakeNetworkDriver extends FakeHostNetwork implements NetworkDriver 
     return { ethwe: copy, multicastRoute: ns.multicastRoute };
   }
 
-  async createVeth(handle: NetnsHandle, bridge: string, _mtu: number): Promise<string> {
+  async createVeth(handle: NetnsHandle, bridge: string, mtu: number): Promise<string> {
     const ns = this.nsOf(handle);
+    this.vethMtus.push(mtu);
     const host = hostVethName(handle.pid);
     const peer = peerVethName(handle.pid);
     this.removePair(host); // like the iproute driver: a leftover pair of this PID goes first

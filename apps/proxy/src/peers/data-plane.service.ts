@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FdbConverger, PeerView, VxlanDriver } from '@app/mesh';
+import { PROXY_CONFIG } from '../config/config.tokens';
+import { ProxyConfig } from '../config/proxy.config';
+import { Logger, ROOT_LOGGER } from '../logging/logger';
+import { VXLAN_DRIVER } from './peers.tokens';
+
+/** The VXLAN device of the weave network. */
+export const VXLAN_DEVICE = 'vxlan-weave';
+
+/**
+ * The kernel data plane between hosts: the VXLAN device enslaved to the weave bridge, with one
+ * all-zero FDB entry per live remote peer. `converge(view)` is called after every peer sync (start,
+ * watch events, the periodic resync): it (re)creates the device when missing, then converges the
+ * FDB. Failures are logged and left to the next call; they never stop the proxy.
+ */
+@Injectable()
+export class DataPlaneService {
+  private readonly log: Logger;
+  private readonly fdb: FdbConverger;
+  private device: Promise<void> | undefined;
+
+  constructor(
+    @Inject(VXLAN_DRIVER) private readonly driver: VxlanDriver,
+    @Inject(PROXY_CONFIG) private readonly config: ProxyConfig,
+    @Inject(ROOT_LOGGER) root: Logger,
+  ) {
+    this.log = root.child({ component: 'data-plane' });
+    this.fdb = new FdbConverger(driver, VXLAN_DEVICE);
+  }
+
+  async converge(view: PeerView): Promise<void> {
+    try {
+      await (this.device ??= this.ensureDevice(view.self.address));
+      const change = await this.fdb.converge(view);
+      if (change.added.length + change.removed.length > 0) this.log.info(change, 'flood entries changed');
+      if (change.errors.length > 0) this.log.warn({ errors: change.errors }, 'flood entries not converged; retried');
+    } catch (err) {
+      this.device = undefined; // a device deleted by hand, or never made: made again next time
+      this.log.warn({ error: (err as Error).message }, 'data plane not converged; retried');
+    }
+  }
+
+  private async ensureDevice(localAddress: string): Promise<void> {
+    const underlayDevice = await this.driver.deviceWithAddress(localAddress);
+    if (!underlayDevice) throw new Error(`no interface holds the peer address ${localAddress} (--peer-address)`);
+    const spec = { name: VXLAN_DEVICE, vni: this.config.vxlanVni, port: this.config.vxlanPort, underlayDevice, localAddress, bridge: this.config.bridge };
+    const { mtu } = await this.driver.ensureDevice(spec);
+    this.log.info({ ...spec, mtu }, 'vxlan device ready');
+  }
+}
