@@ -50,4 +50,12 @@ describe('DataPlaneService', () => {
     await plane.converge(view(peer('bb', '192.168.77.12')));
     assert.deepEqual(await driver.floodTargets(VXLAN_DEVICE), ['192.168.77.12']);
   });
+
+  test('a peer address on loopback (etcd on this machine): no device, nothing flooded', async () => {
+    const { driver, plane } = setup();
+    driver.addresses.set('lo', ['127.0.0.1']);
+    const local = peer('aa', '127.0.0.1');
+    await plane.converge({ self: local, live: [local, peer('bb', '127.0.0.1')], gone: [] });
+    assert.equal(driver.devices.size, 0);
+  });
 });

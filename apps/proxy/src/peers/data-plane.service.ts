@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Ipv4Address, Ipv4Cidr } from '@app/common';
 import { FdbConverger, PeerView, VxlanDriver } from '@app/mesh';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { VXLAN_DRIVER } from './peers.tokens';
+
+const LOOPBACK = Ipv4Cidr.parseNetwork('127.0.0.0/8');
 
 /** The VXLAN device of the weave network. */
 export const VXLAN_DEVICE = 'vxlan-weave';
@@ -12,13 +15,15 @@ export const VXLAN_DEVICE = 'vxlan-weave';
  * The kernel data plane between hosts: the VXLAN device enslaved to the weave bridge, with one
  * all-zero FDB entry per live remote peer. `converge(view)` is called after every peer sync (start,
  * watch events, the periodic resync): it (re)creates the device when missing, then converges the
- * FDB. Failures are logged and left to the next call; they never stop the proxy.
+ * FDB. Failures are logged and left to the next call; they never stop the proxy. A peer address on
+ * loopback (etcd on this machine, every proxy on it) reaches no other host: no device is made.
  */
 @Injectable()
 export class DataPlaneService {
   private readonly log: Logger;
   private readonly fdb: FdbConverger;
   private device: Promise<void> | undefined;
+  private skipped = false;
 
   constructor(
     @Inject(VXLAN_DRIVER) private readonly driver: VxlanDriver,
@@ -30,6 +35,11 @@ export class DataPlaneService {
   }
 
   async converge(view: PeerView): Promise<void> {
+    if (LOOPBACK.contains(Ipv4Address.parse(view.self.address))) {
+      if (!this.skipped) this.log.info({ address: view.self.address }, 'peer address on loopback: no vxlan device');
+      this.skipped = true;
+      return;
+    }
     try {
       await (this.device ??= this.ensureDevice(view.self.address));
       const change = await this.fdb.converge(view);
