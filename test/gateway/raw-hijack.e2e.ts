@@ -95,6 +95,21 @@ async function attachSession(hostUrl: string): Promise<Buffer> {
 
 const frame = (s: string) => Buffer.concat([Buffer.from([1, 0, 0, 0, 0, 0, 0, s.length]), Buffer.from(s)]);
 
+/**
+ * exec start of `cat` without Upgrade, with `early` in the same write as the request (before
+ * dockerd's answer); once cat's echo of it is back, `late`, then the half-close.
+ */
+async function earlyStdinSession(hostUrl: string, container: string, early: string): Promise<Buffer> {
+  const { Id } = await dockerApi<{ Id: string }>('POST', `/containers/${container}/exec`, {
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Cmd: ['cat'],
+  });
+  const request = post(`/exec/${Id}/start`, '{"Detach":false,"Tty":false}') + early;
+  return rawSession(hostUrl, request, 'late\n', undefined, streamHas(frame(early).length));
+}
+
 describe('gateway: hijacks without Upgrade (issue 12 input 2)', () => {
   const proxy = useProxy();
 
@@ -118,6 +133,23 @@ describe('gateway: hijacks without Upgrade (issue 12 input 2)', () => {
       }
     });
   }
+
+  // dockerd itself drops such stdin (moby's HijackConnection discards what its HTTP reader had
+  // buffered); through the proxy it used to be parsed as the next request: `400 Bad Request`, and
+  // the stream was gone. It now reaches the process, as stdin sent after the answer does.
+  test('exec start without Upgrade, stdin in the same write as the request: the stream survives, stdin reaches cat (9 runs)', { timeout: 120_000 }, async () => {
+    const container = await runningContainer();
+    try {
+      const direct = splitAnswer(await execSession(DOCKER_SOCKET_URL, container, ''));
+      for (const [i, early] of ['early-stdin\n', 'Hello\n', 'GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n'].flatMap((e) => [e, e, e]).entries()) {
+        const got = splitAnswer(await earlyStdinSession(proxy().url, container, early));
+        assert.equal(got.head, direct.head, `run ${i}: the answer head is dockerd's`);
+        assert.deepEqual(got.stream, Buffer.concat([frame(early), frame('late\n')]), `run ${i}`);
+      }
+    } finally {
+      await dockerApi('DELETE', `/containers/${container}?force=1`);
+    }
+  });
 
   test('attach without Upgrade: raw stream as from dockerd, stdin reaches the container (5 runs)', { timeout: 120_000 }, async () => {
     const direct = splitAnswer(await attachSession(DOCKER_SOCKET_URL));

@@ -1,4 +1,5 @@
-import { IncomingMessage } from 'node:http';
+import * as httpModule from 'node:http';
+import { IncomingMessage, Server } from 'node:http';
 import { Duplex } from 'node:stream';
 
 // dockerd's content types for a hijacked stream (multiplexed-stream from API 1.42 on).
@@ -11,8 +12,12 @@ const RAW_STREAM = /^application\/vnd\.docker\.(?:raw|multiplexed)-stream\b/i;
  * connection, then raw bytes. `GET /logs` has the same content type but is chunked: not a hijack.
  */
 export function isHijackAnswer(answer: IncomingMessage): boolean {
-  if (answer.statusCode === 101) return true;
-  const h = answer.headers;
+  return isHijack(answer.statusCode ?? 0, answer.headers);
+}
+
+/** `isHijackAnswer` on a status and lower-cased header names. */
+export function isHijack(status: number, h: Record<string, string | string[] | undefined>): boolean {
+  if (status === 101) return true;
   return RAW_STREAM.test(String(h['content-type'] ?? '')) && h['transfer-encoding'] === undefined && h['content-length'] === undefined;
 }
 
@@ -47,4 +52,25 @@ export function detachFromHttpServer(socket: Duplex): void {
     }
   }
   (socket as Duplex & { setTimeout?: (ms: number) => void }).setTimeout?.(0);
+}
+
+type ConnectionListener = (this: Server, socket: Duplex) => void;
+
+/**
+ * Gives a connection that Node's HTTP server handed over as an upgrade back to that server, for
+ * a request that dockerd did not hijack after all: `held` (what the client sent after that
+ * request) is read first, as the start of its next request. Node's `http._connectionListener`
+ * (the listener every HTTP server runs on a new connection) sets the connection up again; a
+ * connection with no server to go back to is closed.
+ */
+export function returnToHttpServer(socket: Duplex, held: Buffer): void {
+  const server = (socket as Duplex & { server?: Server }).server;
+  const listen = (httpModule as unknown as { _connectionListener?: ConnectionListener })._connectionListener;
+  if (!server || !listen || socket.destroyed) {
+    socket.end();
+    return;
+  }
+  if (held.length) socket.unshift(held);
+  listen.call(server, socket);
+  socket.resume();
 }

@@ -1,17 +1,22 @@
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
+import { answerBodyFramer, hijacks, parseAnswerHead } from './answer.head';
 import { BodyFramer } from './body.framing';
 import { writeSocketError } from './docker-error.reply';
 import { relayRaw } from './raw.stream';
 import { RelayMeter } from './relay.meter';
 
 /**
- * One `Upgrade` request between a client connection and its own dockerd connection, up to the
- * moment it becomes a raw stream. dockerd receives the request head and its declared body (by
- * `Content-Length` or chunked framing) in one write, as from a direct client; client bytes after
- * the body (stdin sent early) are held until dockerd's answer head is back, so dockerd never
- * reads them as part of the request. dockerd's answer passes byte for byte; after its head, raw
- * bytes flow both ways (`relayRaw`).
+ * One `Upgrade` request (or exec start/attach announced as one, see `announceHijacksAsUpgrades`)
+ * between a client connection and its own dockerd connection, up to the moment it becomes a raw
+ * stream. dockerd receives the request head and its declared body (by `Content-Length` or
+ * chunked framing) in one write, as from a direct client; client bytes after the body (stdin sent
+ * early) are held until dockerd's answer head is back, so dockerd never reads them as part of
+ * the request. dockerd's answer passes byte for byte. A hijack (`101`, or a raw stream without
+ * framing) then flows raw both ways (`relayRaw`); any other answer (a `404`, a detached exec
+ * start's `200`) ends with its framed body, and `httpAgain` gets the client connection back with
+ * the bytes it sent after the request, for the HTTP server to read as its next request
+ * (undefined: the client had already ended its side; dockerd's connection is closed after).
  */
 export class UpgradeExchange {
   private readonly framer: BodyFramer;
@@ -20,7 +25,8 @@ export class UpgradeExchange {
   private connected = false;
   private answered = false;
   private clientEnded = false;
-  private answerTail = Buffer.alloc(0);
+  private answerHead = Buffer.alloc(0);
+  private answerBody?: BodyFramer;
   /** Bytes of dockerd's answer already sent to the client (0: a 502 can still be written). */
   toClient = 0;
 
@@ -29,6 +35,7 @@ export class UpgradeExchange {
     private readonly client: Duplex,
     private readonly upstream: Duplex,
     private readonly meter: RelayMeter,
+    private readonly httpAgain: (held: Buffer | undefined) => void = () => client.end(),
   ) {
     this.framer = new BodyFramer(req.headers);
     this.request = [Buffer.from(requestHead(req), 'latin1')];
@@ -39,7 +46,7 @@ export class UpgradeExchange {
     this.client.on('data', this.fromClient);
     if (head.length) this.fromClient(head);
     this.upstream.on('data', this.fromUpstream);
-    this.client.once('end', () => (this.clientEnded = !this.answered));
+    this.client.once('end', this.clientEnd);
     this.upstream.once('end', () => {
       if (!this.answered) this.client.end();
     });
@@ -55,6 +62,10 @@ export class UpgradeExchange {
     if (!this.connected || !this.framer.done || this.request.length === 0) return;
     this.upstream.write(Buffer.concat(this.request.splice(0)));
   }
+
+  private readonly clientEnd = (): void => {
+    this.clientEnded = !this.answered;
+  };
 
   private readonly fromClient = (c: Buffer): void => {
     this.meter.toDocker(c.length);
@@ -72,18 +83,45 @@ export class UpgradeExchange {
   };
 
   private readonly fromUpstream = (c: Buffer): void => {
+    if (this.answerBody) return this.relayBody(c);
+    // dockerd's answer head ends at the first blank line; it is decided on once whole.
+    this.answerHead = Buffer.concat([this.answerHead, c]);
+    const end = this.answerHead.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const answer = parseAnswerHead(this.answerHead.toString('latin1', 0, end));
+    const [head, rest] = [this.answerHead.subarray(0, end + 4), this.answerHead.subarray(end + 4)];
+    const body = hijacks(answer) ? undefined : answerBodyFramer(answer);
+    if (!body) return this.startStreaming(this.answerHead);
+    this.answerBody = body;
+    this.forward(head);
+    this.relayBody(rest);
+  };
+
+  /** An ordinary answer's body; once it is through, the connection is HTTP again. */
+  private relayBody(c: Buffer): void {
+    const body = this.answerBody as BodyFramer;
+    const n = body.done ? 0 : body.consume(c);
+    if (n > 0) this.forward(c.subarray(0, n));
+    if (!body.done || this.answered) return;
+    this.answered = true;
+    this.upstream.off('data', this.fromUpstream);
+    this.client.off('data', this.fromClient);
+    this.client.off('end', this.clientEnd);
+    this.httpAgain(this.clientEnded ? undefined : Buffer.concat(this.held.splice(0)));
+    this.upstream.destroy();
+  }
+
+  private forward(c: Buffer): void {
+    if (c.length === 0) return;
     this.toClient += c.length;
     this.meter.toClient(c.length);
     this.client.write(c);
-    // dockerd's answer head ends at the first blank line; the chunk is forwarded as it came.
-    const seen = Buffer.concat([this.answerTail, c]);
-    if (seen.includes('\r\n\r\n')) this.startStreaming();
-    else this.answerTail = seen.subarray(-3);
-  };
+  }
 
-  private startStreaming(): void {
+  private startStreaming(answered: Buffer): void {
     if (this.answered) return;
     this.answered = true;
+    this.forward(answered);
     this.upstream.off('data', this.fromUpstream);
     this.client.off('data', this.fromClient);
     for (const b of this.held.splice(0)) this.upstream.write(b);

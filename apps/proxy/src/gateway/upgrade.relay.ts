@@ -4,7 +4,7 @@ import * as tls from 'node:tls';
 import { Duplex, Readable } from 'node:stream';
 import { DockerClient } from '@app/docker';
 import { writeSocketError } from './docker-error.reply';
-import { answerHead, detachFromHttpServer } from './hijack.answer';
+import { answerHead, detachFromHttpServer, returnToHttpServer } from './hijack.answer';
 import { relayRaw, release } from './raw.stream';
 import { NO_STREAM_METER, StreamMeter } from './relay.meter';
 import { UpgradeExchange } from './upgrade.exchange';
@@ -31,15 +31,21 @@ export class UpgradeRelay {
   }
 
   /**
-   * Relays one `Upgrade` request. A client that leaves at any point (even while we are still
-   * connecting) releases the dockerd connection; dockerd unreachable before any answer byte is
-   * a Docker-shaped 502.
+   * Relays one `Upgrade` request (or exec start/attach announced as one). A client that leaves at
+   * any point (even while we are still connecting) releases the dockerd connection; dockerd
+   * unreachable before any answer byte is a Docker-shaped 502; an answer that is not a hijack
+   * gives the client connection back to the HTTP server once its body is through.
+   * `track(...)` returns how to stop counting the connection as a stream.
    */
   handle(req: IncomingMessage, client: Duplex, head: Buffer): void {
     if (client.destroyed) return;
     const upstream = this.connect();
-    this.track(client, upstream, upstream);
-    const exchange = new UpgradeExchange(req, client, upstream, this.meter);
+    const untrack = this.track(client, upstream, upstream);
+    const exchange = new UpgradeExchange(req, client, upstream, this.meter, (held) => {
+      untrack();
+      if (held === undefined) client.end();
+      else returnToHttpServer(client, held);
+    });
     exchange.start(head);
     upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', () => exchange.connectedToDocker());
     upstream.on('error', () => {
@@ -87,18 +93,28 @@ export class UpgradeRelay {
    * left to relay and is released (`release`). `upstreamSocket`: dockerd's connection, when the
    * side tracked is its answer rather than the socket itself.
    */
-  private track(client: Duplex, upstream: Readable, upstreamSocket: Duplex): void {
+  private track(client: Duplex, upstream: Readable, upstreamSocket: Duplex): () => void {
     this.meter.opened();
-    client.once('close', () => this.meter.closed());
+    const onClose = new Map<Readable, () => void>();
     for (const s of [client, upstream]) {
       this.open.add(s);
-      s.once('close', () => {
+      onClose.set(s, () => {
         this.open.delete(s);
-        if (s === client) upstreamSocket.destroy();
-        else release(client);
+        if (s === client) {
+          this.meter.closed();
+          upstreamSocket.destroy();
+        } else release(client);
       });
+      s.once('close', onClose.get(s) as () => void);
     }
     if (client instanceof net.Socket) client.setNoDelay(true);
+    return () => {
+      for (const [s, l] of onClose) {
+        s.off('close', l);
+        this.open.delete(s);
+      }
+      this.meter.closed();
+    };
   }
 
   private connect(): net.Socket {

@@ -12,6 +12,7 @@ import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { isLoopback, ListenAddress, parseListenAddress } from '../config/listen-address';
 import { httpServerOptions, httpsServerOptions } from './server.options';
 import { replyClientError } from './client-error.reply';
+import { announceHijacksAsUpgrades } from './hijack.parser-hook';
 import { bindServer, closeServers } from './server.binding';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -71,6 +72,7 @@ export class ListenerService implements OnApplicationShutdown {
       ? https.createServer(httpsServerOptions(serverTlsMaterial(this.config), this.config.tlsVerify), dispatch)
       : http.createServer(httpServerOptions(), dispatch);
     server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
+    announceHijacksAsUpgrades(server);
     // A broken request or a refused handshake concerns that one connection only; a malformed
     // request gets dockerd's 400/431 answer rather than a reset.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => replyClientError(err, socket));
