@@ -230,6 +230,21 @@ describe('weave attach: WEAVE_CIDR through the proxy', () => {
     assert.equal(await isRunning(name), true);
   });
 
+  test('a user-defined network (docker-compose\'s default) with WEAVE_CIDR: left alone, and docker run says so', async () => {
+    const network = uniqueName('usernet');
+    const name = uniqueName('usernet-c');
+    await dockerOk(['network', 'create', network]);
+    try {
+      const args = ['run', '--rm', '--name', name, '--net', network, '-e', 'WEAVE_CIDR=10.2.1.42/24', 'busybox:local', 'sh', '-c', 'ip link show ethwe >/dev/null 2>&1 && echo ethwe || echo no-ethwe'];
+      const r = await docker(args, { timeoutMs: 30_000 });
+      assert.equal(r.code, 0, describeResult(args, r) + logs());
+      assert.equal(r.stdout.toString(), 'no-ethwe\n');
+      assert.match(r.stderr.toString(), new RegExp(`WARNING: weave proxy: not attached to the weave network: '--net=${network}' is left alone.*network_mode: bridge`));
+    } finally {
+      await dockerOk(['network', 'rm', network]);
+    }
+  });
+
   test('WEAVE_CIDR=none and an image with ENV WEAVE_CIDR=none: not attached, run normally', async () => {
     const cases = [
       ['-e', 'WEAVE_CIDR=none', 'busybox:local'],

@@ -7,6 +7,7 @@ import {
   isOursAtCreate,
   isOursAtRuntime,
   mergeEnv,
+  notAttachedWarning,
   Selection,
 } from './container-selection';
 
@@ -52,6 +53,27 @@ describe('isOursAtCreate', () => {
       );
     });
   }
+});
+
+describe('notAttachedWarning', () => {
+  test('a WEAVE_CIDR or automatic allocation on a network mode that is left alone is said; nothing else', () => {
+    const said = (networkMode: string | undefined, env: string[], withIpam = false) => notAttachedWarning({ networkMode, env, withIpam });
+    assert.match(said('proj_default', ['WEAVE_CIDR=10.2.1.1/24']) ?? '', /'--net=proj_default' is left alone.*network_mode: bridge/);
+    assert.match(said('host', ['WEAVE_CIDR=']) ?? '', /'--net=host' is left alone/);
+    assert.doesNotMatch(said('host', ['WEAVE_CIDR=net:default']) ?? '', /compose/);
+    assert.match(said('proj_default', [], true) ?? '', /left alone/, 'automatic allocation asked for every container');
+    for (const [mode, env, ipam] of [
+      ['bridge', ['WEAVE_CIDR=10.2.1.1/24'], false],
+      [undefined, ['WEAVE_CIDR=10.2.1.1/24'], true],
+      ['none', [], true],
+      ['proj_default', ['WEAVE_CIDR=none'], true],
+      ['proj_default', [], false],
+      ['host', [], true],
+      ['container:abc', [], true],
+    ] as const) {
+      assert.equal(said(mode, [...env], ipam), undefined, `${mode} ${env} ipam=${ipam}`);
+    }
+  });
 });
 
 describe('mergeEnv (as dockerd merges at create)', () => {

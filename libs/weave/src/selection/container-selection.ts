@@ -41,6 +41,25 @@ export function isOursAtCreate(input: CreateSelectionInput): Selection {
 }
 
 /**
+ * What to tell the user when a container is left alone for its network mode although it asked
+ * for the weave network: it names a WEAVE_CIDR (other than `none`), or automatic allocation is on
+ * and the mode is a user-defined network (docker-compose puts every service on one). Undefined
+ * when the container is ours or was not asked to be. Goes into the create answer's `Warnings`,
+ * which the docker CLI prints as `WARNING: ...`.
+ */
+export function notAttachedWarning(input: CreateSelectionInput): string | undefined {
+  const mode = input.networkMode ?? '';
+  if (OUR_NETWORK_MODES.has(mode)) return undefined;
+  const cidr = weaveCidrFromEnv(input.env);
+  if (cidr?.trim() === 'none') return undefined;
+  const explicit = cidr !== undefined;
+  const userNetwork = mode !== 'host' && !mode.startsWith('container:');
+  if (!explicit && !(input.withIpam && userNetwork)) return undefined;
+  const hint = userNetwork ? " (docker-compose: set 'network_mode: bridge')" : '';
+  return `weave proxy: not attached to the weave network: '--net=${mode}' is left alone; only containers on the default bridge or --net=none are attached${hint}`;
+}
+
+/**
  * Decides at start/restart/exec whether a container is ours: the create rules on the container's
  * merged Config.Env, and it must carry the weavewait bind at `/w`, so containers created directly
  * on dockerd (which never got /w/w) are not touched. `weavewaitDir` is deliberately not compared

@@ -1,9 +1,8 @@
-import { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { DockerClient } from '@app/docker';
 import { bindTarget, WEAVEWAIT_TARGET } from '@app/weave';
-import { relayResponse } from '../pass-through.proxy';
 import { EndpointContext, HandledEndpoint } from '../route.table';
+import { rewriteAnswer } from './answer.rewrite';
 
 /** dockerd's kinds in `GET /containers/{id}/changes`: 0 modified, 1 added, 2 deleted. */
 const ADDED = 1;
@@ -26,16 +25,7 @@ export class ContainerChangesEndpoint implements HandledEndpoint {
     const ours = (container?.HostConfig.Binds ?? []).some((b) => bindTarget(b) === WEAVEWAIT_TARGET);
     if (!ours) return ctx.proxy.forward(ctx.req, ctx.res);
     ctx.proxy.forward(ctx.req, ctx.res, {
-      onResponse: async (upstream, res) => {
-        if (upstream.statusCode !== 200) return relayResponse(upstream, res);
-        const raw = await readAll(upstream);
-        const body = Buffer.from(withoutWeavewaitMount(raw.toString('utf8')));
-        const headers = { ...upstream.headers, 'content-length': String(body.length) };
-        delete headers['transfer-encoding'];
-        delete headers.connection;
-        res.writeHead(200, headers);
-        res.end(body);
-      },
+      onResponse: rewriteAnswer(200, (raw) => Buffer.from(withoutWeavewaitMount(raw.toString('utf8')))),
     });
   }
 }
@@ -52,11 +42,4 @@ export function withoutWeavewaitMount(json: string): string {
   const kept = changes.filter((c: { Path?: unknown; Kind?: unknown }) => !(c?.Path === WEAVEWAIT_TARGET && c?.Kind === ADDED));
   if (kept.length === changes.length) return json;
   return `${JSON.stringify(kept.length ? kept : null)}\n`;
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stringify } from 'lossless-json';
 import { DockerClient, ImageInspect } from '@app/docker';
-import { isOursAtCreate, mergeEnv, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
+import { isOursAtCreate, mergeEnv, notAttachedWarning, WEAVE_OPTIONS, WeaveOptions } from '@app/weave';
 import { parseJsonObject, readBody } from '../body.reader';
 import { rewriteCreateBody } from '../create/create-body.rewriter';
 import { createDnsOptions, WeaveDnsSettings } from '../../dns/dns.settings';
 import { WEAVE_DNS_SETTINGS } from '../../dns/dns.tokens';
 import { EndpointContext, HandledEndpoint } from '../route.table';
+import { rewriteAnswer } from './answer.rewrite';
 
 /**
  * `POST /containers/create`: for containers that are ours, run the command under weavewait
@@ -30,13 +31,12 @@ export class ContainerCreateEndpoint implements HandledEndpoint {
     const body = parseJsonObject(raw);
     const imageName = typeof body.Image === 'string' ? body.Image : '';
     const image = imageName ? await this.docker.inspectImage(imageName) : undefined;
-    const selection = isOursAtCreate({
-      networkMode: networkModeOf(body),
-      env: mergeEnv(image?.Config?.Env ?? [], envOf(body)),
-      withIpam: this.weave.withIpam,
-    });
+    const input = { networkMode: networkModeOf(body), env: mergeEnv(image?.Config?.Env ?? [], envOf(body)), withIpam: this.weave.withIpam };
+    const selection = isOursAtCreate(input);
     if (!selection.ours) {
-      ctx.proxy.forward(ctx.req, ctx.res, { body: raw });
+      const warning = notAttachedWarning(input);
+      if (warning) ctx.log.warn({ image: imageName, networkMode: input.networkMode }, warning);
+      ctx.proxy.forward(ctx.req, ctx.res, { body: raw, onResponse: warning ? rewriteAnswer(201, withWarning(warning)) : undefined });
       return;
     }
     const rewritten = rewriteCreateBody(body, imageCommand(image), {
@@ -62,4 +62,13 @@ function networkModeOf(body: Record<string, unknown>): string | undefined {
 
 function envOf(body: Record<string, unknown>): string[] {
   return Array.isArray(body.Env) ? body.Env.filter((e): e is string => typeof e === 'string') : [];
+}
+
+/** dockerd's create answer (`{"Id": ..., "Warnings": [...]}`) with `warning` added to its Warnings. */
+export function withWarning(warning: string): (raw: Buffer) => Buffer {
+  return (raw) => {
+    const answer = JSON.parse(raw.toString('utf8')) as { Warnings?: unknown };
+    const warnings = Array.isArray(answer.Warnings) ? answer.Warnings : [];
+    return Buffer.from(`${JSON.stringify({ ...answer, Warnings: [...warnings, warning] })}\n`);
+  };
 }

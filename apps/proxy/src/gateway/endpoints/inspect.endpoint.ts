@@ -1,10 +1,9 @@
-import { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { parse, stringify } from 'lossless-json';
 import { ContainerInspect } from '@app/docker';
 import { AttachService } from '@app/weave';
-import { relayResponse } from '../pass-through.proxy';
 import { EndpointContext, HandledEndpoint } from '../route.table';
+import { rewriteAnswer } from './answer.rewrite';
 
 /**
  * `GET /containers/{id}/json` with `--rewrite-inspect`: our containers show their weave address
@@ -19,18 +18,7 @@ export class ContainerInspectEndpoint implements HandledEndpoint {
   constructor(private readonly attach: AttachService) {}
 
   async handle(ctx: EndpointContext): Promise<void> {
-    ctx.proxy.forward(ctx.req, ctx.res, {
-      onResponse: async (upstream, res) => {
-        if (upstream.statusCode !== 200) return relayResponse(upstream, res);
-        const raw = await readAll(upstream);
-        const body = await this.rewrite(raw).catch(() => raw);
-        const headers = { ...upstream.headers, 'content-length': String(body.length) };
-        delete headers['transfer-encoding'];
-        delete headers.connection;
-        res.writeHead(200, headers);
-        res.end(body);
-      },
-    });
+    ctx.proxy.forward(ctx.req, ctx.res, { onResponse: rewriteAnswer(200, (raw) => this.rewrite(raw)) });
   }
 
   private async rewrite(raw: Buffer): Promise<Buffer> {
@@ -47,11 +35,4 @@ export class ContainerInspectEndpoint implements HandledEndpoint {
     };
     return Buffer.from(stringify(inspect) ?? '');
   }
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
 }
