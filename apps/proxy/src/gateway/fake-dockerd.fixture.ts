@@ -85,9 +85,10 @@ export async function proxyTo(port: number, prepare: (server: http.Server) => vo
   const relay = new UpgradeRelay(docker, meter);
   const proxy = new PassThroughProxy(docker, meter, (req, answer, socket, head) => relay.takeOver(req, answer, socket, head));
   const server = http.createServer((req, res) => proxy.forward(req, res));
-  server.on('upgrade', (req, socket, head) => relay.handle(req, socket, head));
+  const answers: number[] = [];
+  server.on('upgrade', (req, socket, head) => relay.handle(req, socket, head, (status) => answers.push(status)));
   prepare(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, relay, gauge, server, docker };
+  return { port: (server.address() as net.AddressInfo).port, relay, gauge, server, docker, answers };
 }
 

@@ -61,16 +61,23 @@ export class GatewayService implements OnApplicationShutdown {
   }
 
   private measure(req: IncomingMessage, res: ServerResponse, intercepted?: string): void {
-    const route = routeClass(intercepted, req.method, req.url);
-    const end = this.metrics.requestDuration.startTimer({ route });
-    res.once('close', () => {
-      end();
-      this.metrics.requests.inc({ route, method: methodLabel(req.method), status: statusClass(res.statusCode) });
-    });
+    const done = this.requestTimer(req, intercepted);
+    res.once('close', () => done(res.statusCode));
   }
 
+  /** Starts timing a request; the returned function counts it with the status it was answered. */
+  private requestTimer(req: IncomingMessage, intercepted?: string): (status: number) => void {
+    const route = routeClass(intercepted, req.method, req.url);
+    const end = this.metrics.requestDuration.startTimer({ route });
+    return (status) => {
+      end();
+      this.metrics.requests.inc({ route, method: methodLabel(req.method), status: statusClass(status) });
+    };
+  }
+
+  /** An upgrade (attach, exec start), counted once dockerd's answer head is in (time to answer). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.relay.handle(req, socket, head);
+    this.relay.handle(req, socket, head, this.requestTimer(req));
   }
 
   onApplicationShutdown(): void {

@@ -17,6 +17,7 @@ import { RelayMeter } from './relay.meter';
  * start's `200`) ends with its framed body, and `httpAgain` gets the client connection back with
  * the bytes it sent after the request, for the HTTP server to read as its next request
  * (undefined: the client had already ended its side; dockerd's connection is closed after).
+ * `onAnswer` gets the status of dockerd's answer once its head is in.
  */
 export class UpgradeExchange {
   private readonly framer: BodyFramer;
@@ -36,6 +37,7 @@ export class UpgradeExchange {
     private readonly upstream: Duplex,
     private readonly meter: RelayMeter,
     private readonly httpAgain: (held: Buffer | undefined) => void = () => client.end(),
+    private readonly onAnswer: (status: number) => void = () => {},
   ) {
     this.framer = new BodyFramer(req.headers);
     this.request = [Buffer.from(requestHead(req), 'latin1')];
@@ -89,6 +91,7 @@ export class UpgradeExchange {
     const end = this.answerHead.indexOf('\r\n\r\n');
     if (end < 0) return;
     const answer = parseAnswerHead(this.answerHead.toString('latin1', 0, end));
+    this.onAnswer(answer.status);
     const [head, rest] = [this.answerHead.subarray(0, end + 4), this.answerHead.subarray(end + 4)];
     const body = hijacks(answer) ? undefined : answerBodyFramer(answer);
     if (!body) return this.startStreaming(this.answerHead);

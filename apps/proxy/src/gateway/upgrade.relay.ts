@@ -35,22 +35,25 @@ export class UpgradeRelay {
    * any point (even while we are still connecting) releases the dockerd connection; dockerd
    * unreachable before any answer byte is a Docker-shaped 502; an answer that is not a hijack
    * gives the client connection back to the HTTP server once its body is through.
+   * `answered` gets the status the client was answered (dockerd's, or the proxy's 502);
    * `track(...)` returns how to stop counting the connection as a stream.
    */
-  handle(req: IncomingMessage, client: Duplex, head: Buffer): void {
+  handle(req: IncomingMessage, client: Duplex, head: Buffer, answered: (status: number) => void = () => {}): void {
     if (client.destroyed) return;
     const upstream = this.connect();
     const untrack = this.track(client, upstream, upstream);
-    const exchange = new UpgradeExchange(req, client, upstream, this.meter, (held) => {
+    const httpAgain = (held: Buffer | undefined): void => {
       untrack();
       if (held === undefined) client.end();
       else returnToHttpServer(client, held);
-    });
+    };
+    const exchange = new UpgradeExchange(req, client, upstream, this.meter, httpAgain, answered);
     exchange.start(head);
     upstream.once(this.docker.endpoint.tls ? 'secureConnect' : 'connect', () => exchange.connectedToDocker());
     upstream.on('error', () => {
       if (exchange.toClient === 0 && !client.destroyed) {
         this.meter.upstreamError();
+        answered(502);
         writeSocketError(client, 502, `Cannot connect to the Docker daemon at ${this.docker.endpoint.url}. Is the docker daemon running?`);
       } else client.destroy();
     });

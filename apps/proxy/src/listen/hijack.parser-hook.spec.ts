@@ -69,6 +69,7 @@ describe('exec start and attach without Upgrade are read as upgrades (announceHi
     // Pipelined: the attach's 404, then the ping's answer, on one connection.
     const both = await oneWrite(p.port, attach + ping, (b) => b.toString('latin1').endsWith('OK'));
     assert.match(both.toString('latin1'), /^HTTP\/1\.1 404 Not Found\r\n[\s\S]*"no such"}\nHTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK$/);
+    assert.deepEqual(p.answers, [404, 404], 'each upgrade is counted with the status dockerd answered');
     await until('gauge back to 0', () => p.gauge.open === 0 && p.relay.openStreams === 0);
   });
 
