@@ -47,7 +47,8 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
     @Inject(WORK_QUEUE_OPTIONS) queueOptions: WorkQueueOptions,
   ) {
     this.log = root.child({ component: 'controller' });
-    this.queue = new WorkQueue((id) => this.process(id), (err) => isDomainError(err) && err.terminal, queueOptions);
+    const terminal = (err: unknown) => isDomainError(err) && err.terminal;
+    this.queue = new WorkQueue((id) => this.process(id), terminal, queueOptions, (ms) => metrics.queueWait.observe(ms / 1000));
     const isOurs = (c: ContainerInspect) => attach.isOurs(c);
     this.waiter = new AttachWaiter({ docker, queue: this.queue, statuses: reconciler.statuses, isOurs }, config.attachTimeoutSeconds);
   }

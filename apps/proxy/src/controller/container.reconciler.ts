@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { isDomainError } from '@app/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
-import { AttachOutcome, AttachService, formatCidr, ProcessChangedError } from '@app/weave';
+import { AttachOutcome, AttachService, formatCidr, PhaseObserver, ProcessChangedError } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -37,14 +37,7 @@ export class ContainerReconciler {
     if (!c) return this.gone(id);
     if (!c.State.Running || !c.State.Pid) return this.stopped(c);
     try {
-      const end = this.metrics?.attachDuration.startTimer();
-      // Recorded before the gate opens: the weaveDNS name answers before the process runs.
-      const outcome = await this.attach.attachInspected(c, (attached) => this.record(c, attached));
-      if (outcome.state === 'attached') end?.();
-      // Went through the proxy but will not be attached: weavewait lets it run unnetworked (and
-      // says so in its log) rather than wait forever.
-      if (outcome.state === 'not-ours') await this.attach.releaseUnattached(c);
-      this.record(c, outcome);
+      await this.attachRunning(c);
       return {};
     } catch (err) {
       // The PID named another process: nothing was done; read the container again.
@@ -62,17 +55,48 @@ export class ContainerReconciler {
     }
   }
 
+  private async attachRunning(c: ContainerInspect): Promise<void> {
+    const end = this.metrics?.attachDuration.startTimer();
+    let gateOpened = false;
+    const observe: PhaseObserver = (phase, seconds) => {
+      if (phase === 'open_gate') gateOpened = true;
+      this.metrics?.reconcilePhase.observe({ phase }, seconds);
+    };
+    // Recorded before the gate opens: the weaveDNS name answers before the process runs.
+    const outcome = await this.attach.attachInspected(c, (attached) => this.record(c, attached), observe);
+    if (outcome.state === 'attached') end?.();
+    // How long this process waited in /w/w, counted from dockerd's start (a restart's included).
+    const started = Date.parse(c.State.StartedAt ?? '');
+    if (gateOpened && started) this.metrics?.startToGate.observe(Math.max(0, this.now() - started) / 1000);
+    // Went through the proxy but will not be attached: weavewait lets it run unnetworked (and
+    // says so in its log) rather than wait forever.
+    if (outcome.state === 'not-ours') await this.attach.releaseUnattached(c);
+    this.record(c, outcome);
+  }
+
   private async inspect(id: string): Promise<ContainerInspect | undefined> {
+    const end = this.metrics?.reconcilePhase.startTimer({ phase: 'inspect' });
     try {
       return await this.docker.inspectContainer(id);
     } catch (err) {
       if (err instanceof DockerApiError && err.status === 404) return undefined;
       throw err;
+    } finally {
+      end?.();
+    }
+  }
+
+  private async release(id: string): Promise<void> {
+    const end = this.metrics?.reconcilePhase.startTimer({ phase: 'release' });
+    try {
+      await this.attach.release(id);
+    } finally {
+      end?.();
     }
   }
 
   private async gone(id: string): Promise<ReconcileResult> {
-    await this.attach.release(id);
+    await this.release(id);
     this.statuses.delete(id);
     return {};
   }
@@ -88,7 +112,7 @@ export class ContainerReconciler {
       this.put(c, true, phase, prev?.addresses ?? [], prev?.lastError);
       return { requeueAfterMs: remaining };
     }
-    await this.attach.release(c.Id);
+    await this.release(c.Id);
     this.put(c, ours, phase, [], phase === 'failed' ? prev?.lastError : undefined);
     return {};
   }

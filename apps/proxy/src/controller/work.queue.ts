@@ -18,6 +18,9 @@ export const DEFAULT_WORK_QUEUE_OPTIONS: WorkQueueOptions = { workers: 4, baseDe
 
 type Waiter = (outcome: Outcome) => void;
 
+/** Told, as each run starts, how long its key waited since it was added (ms; backoff delays excluded). */
+export type QueueWaitObserver = (waitedMs: number) => void;
+
 /** The proxy is shutting down: the key was not processed. */
 export class ShutDownError extends DomainError {
   constructor() {
@@ -34,7 +37,8 @@ const SHUT_DOWN: Outcome = { ok: false, error: new ShutDownError(), terminal: tr
  * wait for the outcome of the next processing of a key.
  */
 export class WorkQueue {
-  private readonly pending = new Set<string>();
+  /** Keys waiting for a worker, with when they were added (ms since the epoch). */
+  private readonly pending = new Map<string, number>();
   private readonly order: string[] = [];
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -49,6 +53,7 @@ export class WorkQueue {
     private readonly process: (key: string) => Promise<void>,
     private readonly isTerminal: (err: unknown) => boolean,
     private readonly options: WorkQueueOptions,
+    private readonly observeWait?: QueueWaitObserver,
   ) {}
 
   get depth(): number {
@@ -63,7 +68,7 @@ export class WorkQueue {
       return;
     }
     if (this.pending.has(key)) return;
-    this.pending.add(key);
+    this.pending.set(key, Date.now());
     this.order.push(key);
     this.pump();
   }
@@ -121,6 +126,7 @@ export class WorkQueue {
   private pump(): void {
     while (!this.stopped && this.active < this.options.workers && this.order.length) {
       const key = this.order.shift() as string;
+      this.observeWait?.(Date.now() - (this.pending.get(key) ?? Date.now()));
       this.pending.delete(key);
       this.running.add(key);
       this.active++;

@@ -8,6 +8,7 @@ import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
 import { AddressBook } from './address.book';
 import { AttachFailedError } from './attach.errors';
+import { PhaseObserver, timed } from './attach.phases';
 import { NetnsConverger } from './netns.converger';
 import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
 
@@ -66,8 +67,10 @@ export class AttachService {
    * meanwhile names another process is a ProcessChangedError, before anything is done), and every
    * step acts on that handle. Addresses, routes and /etc/hosts are put in place, then `beforeGate`
    * runs, then the gate opens (ethwe gets carrier): /w/w lets the process run only after all of it.
+   * `observe` is told how long each step that ran took (AttachPhase; `open_gate` only when this
+   * call opened the gate, i.e. a process waiting in /w/w may run now).
    */
-  async attachInspected(c: ContainerInspect, beforeGate?: BeforeGate): Promise<AttachOutcome> {
+  async attachInspected(c: ContainerInspect, beforeGate?: BeforeGate, observe?: PhaseObserver): Promise<AttachOutcome> {
     const name = c.Name.replace(/^\//, '');
     const base = { id: c.Id, name };
     if (!c.State.Running || !c.State.Pid) return { ...base, state: 'not-running', reason: c.State.Status };
@@ -75,18 +78,18 @@ export class AttachService {
     if (!selection.ours) return { ...base, state: 'not-ours', reason: selection.reason };
     const requests: WeaveCidrRequest[] =
       selection.spec.kind === 'requests' ? selection.spec.requests : [{ kind: 'allocate', text: '' }];
-    const ns = await this.driver.openNetns(c.State.Pid, c.Id);
+    const ns = await timed(observe, 'open_netns', () => this.driver.openNetns(c.State.Pid, c.Id));
     try {
-      const state = await this.converger.read(name, ns);
+      const state = await timed(observe, 'read_netns', () => this.converger.read(name, ns));
       const current = state.ethwe?.addresses ?? [];
       // The allocator's store is the one owner of every address; it asks us about a holder.
       const stale = (holderId: string) => this.holderStopped(holderId);
-      const addresses = await this.allocator.acquire(c.Id, requests, { name, current, stale });
-      const gateClosed = await this.applyOrRollBack(c, ns, state, addresses);
+      const addresses = await timed(observe, 'allocate', () => this.allocator.acquire(c.Id, requests, { name, current, stale }));
+      const gateClosed = await this.applyOrRollBack(c, ns, state, addresses, observe);
       this.book.record(base, addresses);
       const outcome: AttachedOutcome = { ...base, state: 'attached', addresses };
-      await beforeGate?.(outcome);
-      if (gateClosed) await this.converger.openGate(name, ns);
+      await timed(observe, 'before_gate', async () => beforeGate?.(outcome));
+      if (gateClosed) await timed(observe, 'open_gate', () => this.converger.openGate(name, ns));
       return outcome;
     } finally {
       await ns.close().catch(() => undefined);
@@ -103,12 +106,13 @@ export class AttachService {
     ns: NetnsHandle,
     state: NetnsState,
     addresses: InterfaceAddress[],
+    observe?: PhaseObserver,
   ): Promise<boolean> {
     const name = c.Name.replace(/^\//, '');
     const fresh = !state.ethwe && this.book.addressesOf(c.Id).length === 0;
     try {
-      const gateClosed = await this.converger.converge(name, ns, addresses, state);
-      if (this.options.rewriteHosts && c.HostsPath) await this.rewriteHosts(c, addresses);
+      const gateClosed = await timed(observe, 'converge', () => this.converger.converge(name, ns, addresses, state));
+      if (this.options.rewriteHosts && c.HostsPath) await timed(observe, 'hosts', () => this.rewriteHosts(c, addresses));
       return gateClosed;
     } catch (err) {
       if (fresh) {
