@@ -287,3 +287,21 @@ describe('WorkQueue: stop', () => {
     },
   );
 });
+
+describe('WorkQueue: how long keys wait (weave_proxy_queue_wait_seconds)', () => {
+  test('told once per run, as it starts; a key de-duplicated while waiting is one wait', async () => {
+    const p = new Processor();
+    const waits: number[] = [];
+    const queue = new WorkQueue(p.process, () => false, { workers: 1, baseDelayMs: 10, maxDelayMs: 40 }, (ms) => waits.push(ms));
+    p.hold.add('a');
+    queue.add('a');
+    queue.add('b');
+    queue.add('b');
+    assert.equal(waits.length, 1, 'a started; b waits for the worker');
+    p.release('a');
+    await settle();
+    assert.deepEqual(p.runs, ['a', 'b']);
+    assert.equal(waits.length, 2);
+    assert.ok(waits.every((ms) => ms >= 0));
+  });
+});
