@@ -85,4 +85,29 @@ describe('ContainerReconciler: per-phase metrics', () => {
     await reconciler.reconcile('gone');
     assert.deepEqual(await phaseCounts(metrics), { inspect: 1, release: 1 });
   });
+
+  test('an attach that stops halfway observes the steps it ran, and opens no gate', async () => {
+    const { driver, metrics, run } = setup();
+    driver.addNetns(101).failNext('configureEthwe', new Error('RTNETLINK answers: No such process'), 1);
+    const c = startedAt(containerInspect({ id: 'c1', pid: 101, weaveCidr: '10.2.1.1/24' }), 100);
+    await assert.rejects(run(c), /configuring ethwe/);
+    const counts = await phaseCounts(metrics);
+    assert.equal(counts.converge, 1);
+    assert.equal(counts.open_gate, undefined);
+    assert.equal((await startToGate(metrics)).count, 0);
+  });
+
+  test('failing twice, then attached: one start-to-gate observation, three of each step before the failure', async () => {
+    const { driver, metrics, run } = setup();
+    driver.addNetns(101).failNext('createVeth', new Error('RTNETLINK answers: No buffer space available'), 1);
+    const c = startedAt(containerInspect({ id: 'c1', pid: 101, weaveCidr: '10.2.1.1/24' }), 100);
+    await assert.rejects(run(c));
+    driver.failNext('openGate', new Error('RTNETLINK answers: No buffer space available'));
+    await assert.rejects(run(c));
+    await run(c);
+    const counts = await phaseCounts(metrics);
+    assert.equal(counts.converge, 3);
+    assert.equal(counts.open_gate, 2, 'the failed try is timed too');
+    assert.equal((await startToGate(metrics)).count, 1);
+  });
 });
