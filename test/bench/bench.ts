@@ -8,6 +8,7 @@ import { DOCKER_SOCKET_URL } from '../support/http.client';
 import { removeRunContainers } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
 import { BenchContext } from './context';
+import { crashLoopBench } from './crashloop.bench';
 import { dnsBench } from './dns.bench';
 import { load1, otherProxies } from './environment';
 import { httpBench } from './http.bench';
@@ -28,6 +29,7 @@ const PROXIED: [string, Workload][] = [
   ['logs', logsBench],
   ['stdin', stdinBench],
   ['docker run', runBench],
+  ['crash loop', crashLoopBench],
 ];
 
 const progress = (message: string): void => {

@@ -18,12 +18,15 @@ const PROBE =
   ' $(cat /sys/class/net/ethwe/operstate 2>/dev/null || echo none)' +
   ' $(ip -4 -o addr show dev ethwe 2>/dev/null | grep -o "inet [0-9./]*")"; exit 1';
 
-/** Starts `names` through the proxy (the default docker host), `concurrency` at a time. */
-export async function startCrashLoop(names: string[], cidrOf: (i: number) => string, concurrency: number): Promise<void> {
+/**
+ * Starts `names`, `concurrency` at a time, through `host` (default: the proxy, docker()'s default
+ * host; straight to dockerd, WEAVE_CIDR means nothing and each run prints `run none none`).
+ */
+export async function startCrashLoop(names: string[], cidrOf: (i: number) => string, concurrency: number, host?: string): Promise<void> {
   for (let i = 0; i < names.length; i += concurrency) {
     await Promise.all(
       names.slice(i, i + concurrency).map((n, j) =>
-        dockerOk(['run', '-d', '--restart=always', '--name', n, '-e', `WEAVE_CIDR=${cidrOf(i + j)}`, 'busybox:local', 'sh', '-c', PROBE]),
+        dockerOk(['run', '-d', '--restart=always', '--name', n, '-e', `WEAVE_CIDR=${cidrOf(i + j)}`, 'busybox:local', 'sh', '-c', PROBE], { host }),
       ),
     );
   }
