@@ -11,7 +11,7 @@ import { AttachDeadlineError } from './attach.errors';
 import { ContainerController } from './container.controller';
 import { ContainerReconciler, ReconcileResult } from './container.reconciler';
 import { ContainerStatusStore } from './container.status';
-import { EventWatcher } from './event.watcher';
+import { EventWatcher, EventWatcherHooks } from './event.watcher';
 import { DEFAULT_WORK_QUEUE_OPTIONS, ShutDownError } from './work.queue';
 
 /** Retryable: the store was busy (like IpamStoreUnavailableError). */
@@ -30,7 +30,7 @@ const never: Step = () => new Promise(() => undefined);
  * A controller over fakes: dockerd holds the given containers (ours unless named `plain*`), and
  * each reconcile of a key takes the next scripted step (the last one repeats).
  */
-function setup(containers: ContainerInspect[], script: Record<string, Step[]>, attachTimeoutSeconds = 5) {
+function setup(containers: ContainerInspect[], script: Record<string, Step[]>, attachTimeoutSeconds = 5, queueOptions = DEFAULT_WORK_QUEUE_OPTIONS) {
   const docker = new FakeDockerClient().put(...containers);
   const statuses = new ContainerStatusStore();
   const runs: string[] = [];
@@ -44,11 +44,17 @@ function setup(containers: ContainerInspect[], script: Record<string, Step[]>, a
   } as unknown as ContainerReconciler;
   const attach = { isOurs: (c: ContainerInspect) => !c.Name.startsWith('/plain') } as unknown as AttachService;
   const config = Object.assign(new ProxyConfig(), { attachTimeoutSeconds });
-  const watcher = {} as EventWatcher; // never started: these tests drive attached() only
+  // Started only by onApplicationBootstrap: it hands over the hooks, so a test can play events.
+  let hooks: EventWatcherHooks | undefined;
+  const watcher = { run: async (_signal: AbortSignal, h: EventWatcherHooks) => void (hooks = h) } as unknown as EventWatcher;
   const log = pino({ level: 'silent' });
-  const controller = new ContainerController(docker.asClient(), reconciler, attach, watcher, config, log, new MetricsService(), DEFAULT_WORK_QUEUE_OPTIONS);
+  const controller = new ContainerController(docker.asClient(), reconciler, attach, watcher, config, log, new MetricsService(), queueOptions);
   const count = (id: string) => runs.filter((r) => r === id).length;
-  return { docker, statuses, controller, count, stop: () => controller.onApplicationShutdown() };
+  const events = () => {
+    if (!hooks) throw new Error('the controller was not bootstrapped');
+    return hooks;
+  };
+  return { docker, statuses, controller, count, runs, events, stop: () => controller.onApplicationShutdown() };
 }
 
 const ours = (id: string) => containerInspect({ id, name: id, weaveCidr: '10.2.1.1/24' });
@@ -129,6 +135,27 @@ describe('ContainerController.attached(): retries up to the deadline (issue 14 i
     try {
       s.statuses.set({ id: 'c1', name: 'c1', ours: true, phase: 'failed', addresses: [], lastError: 'address in use', lastReconcile: '' });
       await assert.rejects(s.controller.attached('c1'), { message: 'address in use', terminal: true });
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('ContainerController: a started container is reconciled before exits already waiting (issue 14 item 7)', { timeout: 10_000 }, () => {
+  test('with one worker busy: start events go first, the reconcile itself is the same', async () => {
+    let release = () => undefined as void;
+    const held: Step = () => new Promise((resolve) => (release = () => resolve({})));
+    const ids = ['busy', 'exit1', 'exit2', 'exit3', 'started'];
+    const s = setup(ids.map(ours), { busy: [held, ok] }, 5, { ...DEFAULT_WORK_QUEUE_OPTIONS, workers: 1 });
+    try {
+      s.controller.onApplicationBootstrap();
+      await new Promise((r) => setImmediate(r));
+      s.events().onContainer('busy', 'start');
+      for (const id of ['exit1', 'exit2', 'exit3']) s.events().onContainer(id, 'die');
+      s.events().onContainer('started', 'start');
+      release();
+      while (s.runs.length < 5) await new Promise((r) => setImmediate(r));
+      assert.deepEqual(s.runs, ['busy', 'started', 'exit1', 'exit2', 'exit3']);
     } finally {
       await s.stop();
     }

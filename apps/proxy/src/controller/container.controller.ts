@@ -58,7 +58,9 @@ export class ContainerController implements ContainerAttacher, OnApplicationBoot
       [{}, this.queue.depth],
     ]);
     void this.watcher.run(this.abort.signal, {
-      onContainer: (id) => this.queue.add(id),
+      // A started process waits in /w/w for its attach: that key goes before exits and resyncs.
+      // (Only the queue's order depends on the event; the reconcile never does.)
+      onContainer: (id, action) => this.queue.add(id, action === 'start'),
       onConnected: () => void this.resync(),
       onReconnect: () => {
         this.reconnects++;

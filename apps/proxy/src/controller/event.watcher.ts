@@ -4,8 +4,8 @@ import { DockerClient, DockerEvent } from '@app/docker';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 
 export interface EventWatcherHooks {
-  /** A container changed: its id goes on the queue. */
-  onContainer(id: string): void;
+  /** A container changed (`action`: the event's, e.g. `start`, `die`): its id goes on the queue. */
+  onContainer(id: string, action: string): void;
   /** The stream is (re)connected: events may have been missed, so everything is resynced. */
   onConnected(): void;
   onReconnect(): void;
@@ -66,7 +66,7 @@ export class EventWatcher {
       }
       hooks.onEvent();
       this.since = `${Math.floor(ev.timeNano / 1e9)}.${String(ev.timeNano % 1e9).padStart(9, '0')}`;
-      if (ev.Type === 'container' && RELEVANT.has(ev.Action) && ev.Actor?.ID) hooks.onContainer(ev.Actor.ID);
+      if (ev.Type === 'container' && RELEVANT.has(ev.Action) && ev.Actor?.ID) hooks.onContainer(ev.Actor.ID, ev.Action);
     }
   }
 }

@@ -305,3 +305,103 @@ describe('WorkQueue: how long keys wait (weave_proxy_queue_wait_seconds)', () =>
     assert.ok(waits.every((ms) => ms >= 0));
   });
 });
+
+describe('WorkQueue: urgent keys (a started process waits in /w/w) go first', () => {
+  /** One worker, busy with `x` until release('x'). */
+  function busy() {
+    const s = setup({ workers: 1 });
+    s.p.hold.add('x');
+    s.queue.add('x');
+    return s;
+  }
+
+  test('an urgent key runs before every key that waits without urgency, urgent ones in order', async () => {
+    const { p, queue } = busy();
+    for (const k of ['a', 'b', 'c']) queue.add(k);
+    queue.add('d', true);
+    queue.add('e', true);
+    p.release('x');
+    await settle();
+    assert.deepEqual(p.runs, ['x', 'd', 'e', 'a', 'b', 'c']);
+  });
+
+  test('a waiting key made urgent moves ahead, and still runs once', async () => {
+    const { p, queue } = busy();
+    for (const k of ['a', 'b', 'c']) queue.add(k);
+    queue.add('c', true);
+    queue.add('c', true);
+    queue.add('c');
+    assert.equal(queue.depth, 3);
+    p.release('x');
+    await settle();
+    assert.deepEqual(p.runs, ['x', 'c', 'a', 'b']);
+  });
+
+  test('a key made urgent while it runs runs again next, before the waiting ones', async () => {
+    const { p, queue } = busy();
+    queue.add('a');
+    queue.add('x', true);
+    p.release('x');
+    await settle();
+    assert.deepEqual(p.runs, ['x', 'x', 'a']);
+  });
+
+  test('addAndWait (a docker start) does not queue behind exits and resyncs', async () => {
+    const { p, queue } = busy();
+    for (let i = 0; i < 20; i++) queue.add(`exit${i}`);
+    const outcome = queue.addAndWait('started');
+    p.release('x');
+    assert.deepEqual(await outcome, { ok: true });
+    assert.deepEqual(p.runs.slice(0, 2), ['x', 'started']);
+  });
+
+  test('a slow urgent run holds only its worker; the others keep going', async () => {
+    const { p, queue } = setup({ workers: 2 });
+    p.hold.add('slow');
+    queue.add('slow', true);
+    for (const k of ['a', 'b', 'c']) queue.add(k);
+    await settle();
+    assert.deepEqual(p.runs, ['slow', 'a', 'b', 'c']);
+    p.release('slow');
+    await settle();
+    assert.equal(p.maxPerKey, 1);
+  });
+
+  test('exclusivity and every add followed by a run hold with urgent adds mixed in (stress)', async () => {
+    const { p, queue } = setup({ workers: 3 });
+    const lastAdd = new Map<string, number>();
+    for (let i = 0; i < 300; i++) {
+      const key = `k${i % 7}`;
+      lastAdd.set(key, ++p.seq);
+      queue.add(key, i % 3 === 0);
+      if (i % 5 === 0) await flush();
+    }
+    await settle(100);
+    assert.equal(p.maxPerKey, 1);
+    assert.ok(p.maxTotal <= 3);
+    for (const [key, added] of lastAdd) {
+      assert.ok(p.starts.some(([k, at]) => k === key && at > added), `${key} ran after its last add`);
+    }
+  });
+});
+
+describe('WorkQueue: an urgent key that fails', () => {
+  afterEach(() => mock.timers.reset());
+
+  test('twice, then succeeds: retried with backoff, the waiter following it gets the success', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    const { p, queue } = setup({ baseDelayMs: 10, maxDelayMs: 40 });
+    p.fail = (_k, n) => (n <= 2 ? new Error('transient') : undefined);
+    const first = await Promise.all([queue.addAndWait('a'), settle()]).then(([o]) => o);
+    assert.equal(first.ok, false);
+    const next = queue.nextOutcome('a');
+    mock.timers.tick(10);
+    await settle();
+    assert.equal((await next).ok, false, 'second run failed too');
+    const third = queue.nextOutcome('a');
+    mock.timers.tick(20);
+    await settle();
+    assert.deepEqual(await third, { ok: true });
+    assert.equal(p.count('a'), 3);
+  });
+});

@@ -35,13 +35,20 @@ const SHUT_DOWN: Outcome = { ok: false, error: new ShutDownError(), terminal: tr
  * key is never processed twice at once (a key added while it runs is processed again after),
  * failures are retried with capped exponential backoff, terminal failures are not. Callers can
  * wait for the outcome of the next processing of a key.
+ *
+ * Urgent keys (someone is waiting on them: a process held in /w/w, a `docker start`) go before
+ * every other waiting key, in the order they were made urgent (as controller-runtime's priority
+ * queue puts event-driven keys before resyncs). With crash-looping containers most keys are
+ * exits and resyncs, which nobody waits on; a start no longer queues behind all of them.
  */
 export class WorkQueue {
-  /** Keys waiting for a worker, with when they were added (ms since the epoch). */
-  private readonly pending = new Map<string, number>();
+  /** Keys waiting for a worker: when they were added (ms since the epoch), whether urgent. */
+  private readonly pending = new Map<string, { since: number; urgent: boolean }>();
+  private readonly urgent: string[] = [];
   private readonly order: string[] = [];
   private readonly running = new Set<string>();
-  private readonly dirty = new Set<string>();
+  /** Keys added while they ran, to run again after; the value says whether urgently. */
+  private readonly dirty = new Map<string, boolean>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly waiters = new Map<string, Waiter[]>();
@@ -60,17 +67,28 @@ export class WorkQueue {
     return this.pending.size + this.timers.size;
   }
 
-  add(key: string): void {
+  /** Adds the key (see the class comment for `urgent`); a key waiting out its backoff runs now. */
+  add(key: string, urgent = false): void {
     if (this.stopped) return;
     this.clearTimer(key);
     if (this.running.has(key)) {
-      this.dirty.add(key);
+      this.dirty.set(key, urgent || (this.dirty.get(key) ?? false));
       return;
     }
-    if (this.pending.has(key)) return;
-    this.pending.set(key, Date.now());
-    this.order.push(key);
+    const waiting = this.pending.get(key);
+    if (waiting) {
+      if (urgent && !waiting.urgent) this.hurry(key, waiting);
+      return;
+    }
+    this.pending.set(key, { since: Date.now(), urgent });
+    (urgent ? this.urgent : this.order).push(key);
     this.pump();
+  }
+
+  private hurry(key: string, waiting: { urgent: boolean }): void {
+    waiting.urgent = true;
+    this.order.splice(this.order.indexOf(key), 1);
+    this.urgent.push(key);
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -90,8 +108,7 @@ export class WorkQueue {
       const list = this.waiters.get(key) ?? [];
       list.push(resolve);
       this.waiters.set(key, list);
-      if (this.running.has(key)) this.dirty.add(key);
-      else this.add(key);
+      this.add(key, true);
     });
   }
 
@@ -104,7 +121,7 @@ export class WorkQueue {
     if (this.stopped) return Promise.resolve(SHUT_DOWN);
     return new Promise((resolve) => {
       this.followers.set(key, [...(this.followers.get(key) ?? []), resolve]);
-      if (!this.running.has(key) && !this.pending.has(key) && !this.timers.has(key)) this.add(key);
+      if (!this.running.has(key) && !this.pending.has(key) && !this.timers.has(key)) this.add(key, true);
     });
   }
 
@@ -114,7 +131,7 @@ export class WorkQueue {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     // Waiters of keys that will not run now: a start waiting on them gets a clear answer.
-    for (const key of this.order) {
+    for (const key of [...this.urgent, ...this.order]) {
       for (const w of this.waiters.get(key) ?? []) w(SHUT_DOWN);
       this.waiters.delete(key);
     }
@@ -124,9 +141,9 @@ export class WorkQueue {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < this.options.workers && this.order.length) {
-      const key = this.order.shift() as string;
-      this.observeWait?.(Date.now() - (this.pending.get(key) ?? Date.now()));
+    while (!this.stopped && this.active < this.options.workers && (this.urgent.length || this.order.length)) {
+      const key = (this.urgent.length ? this.urgent : this.order).shift() as string;
+      this.observeWait?.(Date.now() - (this.pending.get(key)?.since ?? Date.now()));
       this.pending.delete(key);
       this.running.add(key);
       this.active++;
@@ -152,8 +169,10 @@ export class WorkQueue {
   }
 
   private afterRun(key: string, outcome: Outcome): void {
-    if (this.dirty.delete(key)) {
-      this.add(key);
+    const again = this.dirty.get(key);
+    if (again !== undefined) {
+      this.dirty.delete(key);
+      this.add(key, again);
       return;
     }
     if (outcome.ok || outcome.terminal) {
