@@ -60,10 +60,14 @@ export async function stopCrashLoop(names: string[], timeoutMs: number): Promise
   }, { timeoutMs, intervalMs: 500, describe: () => states });
 }
 
-/** What each run of a stopped crash-looping container saw (its log lines), and how many runs it had. */
+/**
+ * What each run of a stopped crash-looping container saw (its stdout lines, one per run; /w/w's
+ * own notices, e.g. after 10 s of waiting, go to stderr), and how many runs it had (RestartCount
+ * also counts a restart whose start failed in dockerd, e.g. /w/w missing; then the loop ends).
+ */
 export async function runsOf(name: string): Promise<{ lines: string[]; runs: number }> {
   const logs = await dockerDirect(['logs', name], { timeoutMs: 30_000 });
-  const lines = `${logs.stdout.toString()}${logs.stderr}`.split('\n').filter(Boolean);
+  const lines = logs.stdout.toString().split('\n').filter(Boolean);
   const count = await dockerDirect(['inspect', '-f', '{{.RestartCount}}', name], { timeoutMs: 30_000 });
   return { lines, runs: Number(count.stdout.toString().trim()) + 1 };
 }
