@@ -1,6 +1,8 @@
 import { Etcd3, Lease, Namespace } from 'etcd3';
 import { PeerRecord, parsePeerRecord } from './peer';
-import { PeerRegistry, PeerStoreUnavailableError } from './peer.registry';
+import { EtcdEndpointRegistry } from './endpoints/etcd.endpoint-registry';
+import { guardEtcd } from './etcd.guard';
+import { PeerRegistry } from './peer.registry';
 
 export interface EtcdPeerRegistryOptions {
   /** Key prefix of the peer list; default `/weave-proxy/peers/`. */
@@ -76,12 +78,16 @@ export class EtcdPeerRegistry implements PeerRegistry {
     this.client.close();
   }
 
-  private async guard<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      const where = `etcd://${this.endpoints.map((e) => e.replace(/^https?:\/\//, '')).join(',')}`;
-      throw new PeerStoreUnavailableError(`peer store ${where} is unavailable: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
-    }
+  /**
+   * The endpoint records of this network in the same etcd, each written under this peer's current
+   * lease (the one `join` made, or its replacement after a loss); before `join` a put rejects.
+   */
+  endpointRegistry(prefix?: string): EtcdEndpointRegistry {
+    const leaseId = () => (this.lease ? this.lease.grant() : Promise.reject(new Error('not joined: no peer lease')));
+    return new EtcdEndpointRegistry(this.client, leaseId, this.endpoints, prefix);
+  }
+
+  private guard<T>(call: () => Promise<T>): Promise<T> {
+    return guardEtcd(this.endpoints, call);
   }
 }

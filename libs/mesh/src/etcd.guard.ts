@@ -1,0 +1,16 @@
+import { PeerStoreUnavailableError } from './peer.registry';
+
+/**
+ * Runs one etcd call; any failure (deadline, connection refused, lease not found) becomes a
+ * `PeerStoreUnavailableError` naming the store: `peer store etcd://h:p is unavailable: <first line>`.
+ * `endpoints`: the `http://host:port` URLs the client was made with.
+ */
+export async function guardEtcd<T>(endpoints: readonly string[], call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const where = `etcd://${endpoints.map((e) => e.replace(/^https?:\/\//, '')).join(',')}`;
+    const cause = String((err as Error)?.message ?? err).split('\n')[0];
+    throw new PeerStoreUnavailableError(`peer store ${where} is unavailable: ${cause}`);
+  }
+}
