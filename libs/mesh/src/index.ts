@@ -1,3 +1,4 @@
+export * from './coalescing.task';
 export * from './endpoints/endpoint';
 export * from './endpoints/endpoint.directory';
 export * from './endpoints/endpoint.publisher';

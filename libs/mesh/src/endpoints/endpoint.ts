@@ -40,6 +40,16 @@ export function parseEndpointRecord(json: string): EndpointRecord | undefined {
   return ok ? (v as unknown as EndpointRecord) : undefined;
 }
 
+/**
+ * A container's fully qualified name as weaveDNS keys it: `<hostname>.<domainname>` (or the hostname
+ * alone when it has no domain; Docker keeps `-h c2.weave.local` whole in Hostname), lower case,
+ * without the root dot. Undefined without a hostname.
+ */
+export function fqdnOf(hostname: string | undefined, domainname?: string): string | undefined {
+  if (!hostname) return undefined;
+  return (domainname ? `${hostname}.${domainname}` : hostname).toLowerCase().replace(/\.+$/, '');
+}
+
 /** `<peerId>/<containerId>`: the record's key below the endpoints prefix. */
 export function endpointKey(r: Pick<EndpointRecord, 'peerId' | 'containerId'>): string {
   return `${r.peerId}/${r.containerId}`;
