@@ -43,8 +43,10 @@ export class EndpointsService {
     this.directory.onChange((view) => {
       if (view.error) this.log.warn({ error: view.error }, 'endpoint records not read; the last known are kept');
       void this.dataPlane.convergeEndpoints(view.records);
-      for (const listener of this.listeners) listener();
+      this.notify();
     });
+    // `remote()` also depends on which peers are live.
+    this.peers.onChange(() => this.notify());
     this.cleanups.push(this.statuses.onChange(() => void this.publish.run()));
     const timer = setInterval(() => void this.publish.run(), ENDPOINT_RESYNC_MS);
     timer.unref();
@@ -69,6 +71,10 @@ export class EndpointsService {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private async publishOnce(): Promise<void> {
