@@ -5,9 +5,9 @@
 // and its container's name are gone on the others. Polled throughout; nothing is timed.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
-import { Cluster, SimHost, ethweMac, execOn, floodTargets, lookupUntil, macTargets, proxyLogs, runOn, startCluster } from '../support/multihost';
+import { ethweMac, execOn, floodTargets, lookupUntil, macTargets, runOn, SimHost, useCluster } from '../support/multihost';
 import { waitFor } from '../support/wait';
 
 const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
@@ -16,17 +16,10 @@ const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
 ];
 
 describe('a host joins and leaves the weave network', { skip: etcdSkipReason }, () => {
-  let cluster: Cluster | undefined;
-  const hosts = (): SimHost[] => cluster!.hosts;
+  const hosts = (): SimHost[] => cluster().hosts;
   const c: Record<string, { name: string; address: string }> = {};
   let mac3 = '';
-  before(async () => {
-    cluster = await startCluster(2, { proxyArgs });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const logs = (): string => proxyLogs(cluster, 1200);
+  const { cluster, logs } = useCluster(2, { proxyArgs });
 
   /** Whether `h` knows host C: it floods to it and points c3's MAC at it. */
   async function knowsC(h: SimHost): Promise<boolean> {
@@ -54,10 +47,10 @@ describe('a host joins and leaves the weave network', { skip: etcdSkipReason }, 
 
   test('C joins: its container reaches A\'s and B\'s and is reached by them, by address and by name', async () => {
     const [a, b] = hosts();
-    c.a = await runOn(cluster!, a, 'ja', { cidr: '10.2.1.1/24' });
-    c.b = await runOn(cluster!, b, 'jb', { cidr: '10.2.1.2/24' });
-    const C = await cluster!.addHost();
-    c.c = await runOn(cluster!, C, 'jc', { cidr: '10.2.1.3/24' });
+    c.a = await runOn(cluster(), a, 'ja', { cidr: '10.2.1.1/24' });
+    c.b = await runOn(cluster(), b, 'jb', { cidr: '10.2.1.2/24' });
+    const C = await cluster().addHost();
+    c.c = await runOn(cluster(), C, 'jc', { cidr: '10.2.1.3/24' });
     mac3 = await ethweMac(C, c.c.name);
     await cIsBack('joined');
     for (const [h, from, to] of [[a, c.a, c.c], [b, c.b, c.c], [C, c.c, c.a], [C, c.c, c.b]] as const) {

@@ -5,10 +5,10 @@
 // address nothing answers: every name here is answered by the proxies themselves.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
-import { Cluster, execOn, lookupUntil, proxyLogs, runOn, startCluster } from '../support/multihost';
+import { execOn, lookupUntil, runOn, useCluster } from '../support/multihost';
 
 const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
   '--state-dir', path.join(dir, 'state'), '--host-id', `mh-${name}`, '--iprange', '10.2.1.0/24',
@@ -16,19 +16,12 @@ const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
 ];
 
 describe('weaveDNS across hosts: names published in etcd, answered on every host', { skip: etcdSkipReason }, () => {
-  let cluster: Cluster | undefined;
-  before(async () => {
-    cluster = await startCluster(2, { proxyArgs });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const logs = (): string => proxyLogs(cluster);
+  const { cluster, logs } = useCluster(2, { proxyArgs });
 
   test('from A: nslookup c2.weave.local and ping c2 reach c2 on B; the reverse name answers too', async () => {
-    const [a, b] = cluster!.hosts;
-    const c1 = await runOn(cluster!, a, 'c1', { cidr: '10.2.1.1/24' });
-    const c2 = await runOn(cluster!, b, 'c2', { cidr: '10.2.1.2/24' });
+    const [a, b] = cluster().hosts;
+    const c1 = await runOn(cluster(), a, 'c1', { cidr: '10.2.1.1/24' });
+    const c2 = await runOn(cluster(), b, 'c2', { cidr: '10.2.1.2/24' });
     await lookupUntil(a, c1.name, `${c2.name}.weave.local`, (out) => /Address( 1)?:\s*10\.2\.1\.2\b/.test(out), logs);
     const ping = await execOn(a, c1.name, ['ping', '-c', '2', '-W', '2', c2.name]);
     assert.equal(ping.code, 0, `ping ${c2.name}: ${ping.out}${logs()}`);
@@ -38,9 +31,9 @@ describe('weaveDNS across hosts: names published in etcd, answered on every host
   });
 
   test('a container removed on B is no longer named on A', async () => {
-    const [a, b] = cluster!.hosts;
-    const c1 = await runOn(cluster!, a, 'c1b', { cidr: '10.2.1.11/24' });
-    const c2 = await runOn(cluster!, b, 'c2b', { cidr: '10.2.1.12/24' });
+    const [a, b] = cluster().hosts;
+    const c1 = await runOn(cluster(), a, 'c1b', { cidr: '10.2.1.11/24' });
+    const c2 = await runOn(cluster(), b, 'c2b', { cidr: '10.2.1.12/24' });
     const fqdn = `${c2.name}.weave.local`;
     await lookupUntil(a, c1.name, fqdn, (out) => out.includes('10.2.1.12'), logs);
     const rm = await docker(['rm', '-f', c2.name], { host: b.proxy.url, timeoutMs: 30_000 });

@@ -5,10 +5,10 @@
 // endpoint records. Addresses: underlay 192.168.77.0/24, weave 10.2.1.0/24, harness netns only.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
-import { Cluster, SimHost, ethweMac, execOn, httpdOn, macTargets, proxyLogs, runOn, startCluster } from '../support/multihost';
+import { ethweMac, execOn, httpdOn, macTargets, runOn, SimHost, useCluster } from '../support/multihost';
 import { waitFor } from '../support/wait';
 
 const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
@@ -16,14 +16,7 @@ const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
 ];
 
 describe('cross-host reach: ping and HTTP between hosts, unicast FDB entries from etcd', { skip: etcdSkipReason }, () => {
-  let cluster: Cluster | undefined;
-  before(async () => {
-    cluster = await startCluster(2, { proxyArgs });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const logs = (): string => proxyLogs(cluster);
+  const { cluster, logs } = useCluster(2, { proxyArgs });
 
   /** From `client` on `h`: ping `target` and fetch `http://target/`, which must answer `body`. */
   async function reaches(h: SimHost, client: string, target: string, body: string): Promise<void> {
@@ -48,27 +41,27 @@ describe('cross-host reach: ping and HTTP between hosts, unicast FDB entries fro
   }
 
   test('WEAVE_CIDR=10.2.1.1/24 on A and 10.2.1.2/24 on B: each pings the other and fetches HTTP from it', async () => {
-    const [a, b] = cluster!.hosts;
-    const ca = await httpdOn(cluster!, a, 'web-a', 'hello-from-a', '10.2.1.1/24');
-    const cb = await httpdOn(cluster!, b, 'web-b', 'hello-from-b', '10.2.1.2/24');
+    const [a, b] = cluster().hosts;
+    const ca = await httpdOn(cluster(), a, 'web-a', 'hello-from-a', '10.2.1.1/24');
+    const cb = await httpdOn(cluster(), b, 'web-b', 'hello-from-b', '10.2.1.2/24');
     assert.deepEqual([ca.address, cb.address], ['10.2.1.1', '10.2.1.2']);
     await reaches(a, ca.name, '10.2.1.2', 'hello-from-b');
     await reaches(b, cb.name, '10.2.1.1', 'hello-from-a');
   });
 
   test('addresses allocated by IPAM through etcd: distinct, and they reach each other the same way', async () => {
-    const [a, b] = cluster!.hosts;
-    const ca = await httpdOn(cluster!, a, 'ipam-a', 'ipam-a');
-    const cb = await httpdOn(cluster!, b, 'ipam-b', 'ipam-b');
+    const [a, b] = cluster().hosts;
+    const ca = await httpdOn(cluster(), a, 'ipam-a', 'ipam-a');
+    const cb = await httpdOn(cluster(), b, 'ipam-b', 'ipam-b');
     assert.notEqual(ca.address, cb.address);
     await reaches(a, ca.name, cb.address, 'ipam-b');
     await reaches(b, cb.name, ca.address, 'ipam-a');
   });
 
   test('each host points the other\'s container MACs at its underlay address; a removed container\'s entry goes', async () => {
-    const [a, b] = cluster!.hosts;
-    const ca = await runOn(cluster!, a, 'fdb-a', { cidr: '10.2.1.11/24' });
-    const cb = await runOn(cluster!, b, 'fdb-b', { cidr: '10.2.1.12/24' });
+    const [a, b] = cluster().hosts;
+    const ca = await runOn(cluster(), a, 'fdb-a', { cidr: '10.2.1.11/24' });
+    const cb = await runOn(cluster(), b, 'fdb-b', { cidr: '10.2.1.12/24' });
     const [macA, macB] = [await ethweMac(a, ca.name), await ethweMac(b, cb.name)];
     await pointed(a, macB, b.underlayAddress);
     await pointed(b, macA, a.underlayAddress);

@@ -1,7 +1,7 @@
 import { Etcd3, Lease, Namespace } from 'etcd3';
 import { PeerRecord, parsePeerRecord } from './peer';
 import { EtcdEndpointRegistry } from './endpoints/etcd.endpoint-registry';
-import { guardEtcd } from './etcd.guard';
+import { guardEtcd, watchEtcdPrefix } from './etcd.guard';
 import { PeerRegistry } from './peer.registry';
 
 export interface EtcdPeerRegistryOptions {
@@ -57,13 +57,8 @@ export class EtcdPeerRegistry implements PeerRegistry {
       .filter((p): p is PeerRecord => p !== undefined);
   }
 
-  async watch(onChange: () => void): Promise<() => void> {
-    const watcher = await this.guard(() => this.kv.watch().prefix('').create());
-    watcher.on('put', () => onChange());
-    watcher.on('delete', () => onChange());
-    // After a reconnect events may have been missed: a re-list catches up.
-    watcher.on('connected', () => onChange());
-    return () => void watcher.cancel().catch(() => undefined);
+  watch(onChange: () => void): Promise<() => void> {
+    return watchEtcdPrefix(this.endpoints, this.kv, onChange);
   }
 
   async leave(): Promise<void> {

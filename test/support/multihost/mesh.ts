@@ -1,14 +1,34 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { describeResult, docker } from '../docker.cli';
 import { uniqueName } from '../names';
 import { waitFor } from '../wait';
 import { ethweAddresses } from '../weave.helpers';
-import { Cluster, SimHost } from './cluster';
+import { Cluster, ClusterOptions, SimHost, startCluster } from './cluster';
 
 /**
  * Helpers of the cross-host e2e tests (issue 16): containers run through a host's proxy with the
  * docker CLI, commands in them, and the kernel FDB of a host's vxlan-weave device read back.
  */
+
+/**
+ * Starts a cluster of `count` hosts before the enclosing `describe`'s tests and stops it after
+ * them; answers a getter for it (which throws if it did not start) and one for the proxies' logs.
+ */
+export function useCluster(count: number, options: ClusterOptions): { cluster: () => Cluster; logs: () => string } {
+  let cluster: Cluster | undefined;
+  before(async () => {
+    cluster = await startCluster(count, options);
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  const get = (): Cluster => {
+    assert.ok(cluster, 'the cluster started');
+    return cluster;
+  };
+  return { cluster: get, logs: () => proxyLogs(cluster, 1200) };
+}
 
 /** The last lines of every proxy's log, for failure messages. */
 export function proxyLogs(cluster: Cluster | undefined, chars = 1500): string {

@@ -1,5 +1,5 @@
 import { Etcd3, Namespace } from 'etcd3';
-import { guardEtcd } from '../etcd.guard';
+import { guardEtcd, watchEtcdPrefix } from '../etcd.guard';
 import { EndpointRecord, endpointKey, parseEndpointRecord } from './endpoint';
 import { EndpointRegistry } from './endpoint.registry';
 
@@ -42,12 +42,8 @@ export class EtcdEndpointRegistry implements EndpointRegistry {
     await this.guard(() => this.kv.delete().key(endpointKey({ peerId, containerId })).exec());
   }
 
-  async watch(onChange: () => void): Promise<() => void> {
-    const watcher = await this.guard(() => this.kv.watch().prefix('').create());
-    watcher.on('put', () => onChange());
-    watcher.on('delete', () => onChange());
-    watcher.on('connected', () => onChange());
-    return () => void watcher.cancel().catch(() => undefined);
+  watch(onChange: () => void): Promise<() => void> {
+    return watchEtcdPrefix(this.endpoints, this.kv, onChange);
   }
 
   private guard<T>(call: () => Promise<T>): Promise<T> {
