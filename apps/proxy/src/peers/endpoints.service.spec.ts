@@ -77,6 +77,16 @@ describe('EndpointsService', () => {
     b.endpoints.stop();
   });
 
+  test('its lease lost and re-granted (etcd unreachable too long): its records are put back at once', async () => {
+    const store = new MemoryPeerStore();
+    const a = await host(store, 'aa', 11);
+    a.statuses.set(status('c1', 1));
+    await until('published', () => store.endpoints.size === 1);
+    store.expire('aa'); // the registry re-joins by itself under a new lease; the records went with the old
+    await until('re-published without a status change or the period', () => store.endpoints.has('aa/c1'));
+    a.endpoints.stop();
+  });
+
   test('without etcd: nothing runs, no remote records', async () => {
     const plane = new DataPlaneService(new FakeVxlanDriver(), new ProxyConfig(), silent);
     const service = new EndpointsService(null, null, new ContainerStatusStore(), plane, silent);

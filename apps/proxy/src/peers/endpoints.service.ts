@@ -44,6 +44,9 @@ export class EndpointsService {
       if (view.error) this.log.warn({ error: view.error }, 'endpoint records not read; the last known are kept');
       void this.dataPlane.convergeEndpoints(view.records);
       this.notify();
+      // Own records gone (a lease lost and re-granted, a record deleted by hand): put back now, not
+      // at the next period. Once converged a publish only reads, so this settles.
+      void this.publish.run();
     });
     // `remote()` also depends on which peers are live.
     this.peers.onChange(() => this.notify());
