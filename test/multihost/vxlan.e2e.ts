@@ -7,22 +7,13 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
-import { Cluster, SimHost, startCluster } from '../support/multihost';
+import { Cluster, SimHost, floodTargets, startCluster } from '../support/multihost';
 import { uniqueName } from '../support/names';
 import { waitFor } from '../support/wait';
 
 const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
   '--state-dir', path.join(dir, 'state'), '--host-id', `mh-${name}`, '--iprange', '10.2.1.0/24',
 ];
-
-/** The all-zero (flood) entries of the host's vxlan-weave device: the peers BUM traffic goes to. */
-async function floodTargets(h: SimHost): Promise<string[]> {
-  const out = await h.exec('bridge', ['-j', 'fdb', 'show', 'dev', 'vxlan-weave']).catch(() => '[]');
-  return (JSON.parse(out || '[]') as Array<{ mac: string; dst?: string }>)
-    .filter((e) => e.mac === '00:00:00:00:00:00' && e.dst)
-    .map((e) => e.dst!)
-    .sort();
-}
 
 describe('cross-host data plane: kernel VXLAN, flood entries from etcd', { skip: etcdSkipReason }, () => {
   let cluster: Cluster | undefined;

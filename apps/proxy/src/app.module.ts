@@ -26,10 +26,12 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
  *               (create, start/restart, exec, changes, inspect)
  *   dns         weaveDNS (`--with-dns`), names from the controller's statuses  controller docker metrics
+ *               and (etcd) the other hosts' endpoint records                  peers
+ *   peers       the weave network's hosts in etcd (libs/mesh), etcd only:     controller metrics
+ *               peers, endpoint records, the VXLAN data plane
  *   controller  the level-triggered reconcile loop; start waits on it         weave docker metrics
  *   weave       the attach: bridge, veth, netns, /etc/hosts (libs/weave)      ipam docker
  *   ipam        address allocation, SQLite or etcd (libs/ipam)                metrics
- *   peers       the weave network's hosts in etcd (libs/mesh), etcd only      metrics
  *   docker      the one Docker client (libs/docker)
  *   metrics     the Prometheus registry
  *

@@ -1,6 +1,8 @@
 import { Etcd3, Lease, Namespace } from 'etcd3';
 import { PeerRecord, parsePeerRecord } from './peer';
-import { PeerRegistry, PeerStoreUnavailableError } from './peer.registry';
+import { EtcdEndpointRegistry } from './endpoints/etcd.endpoint-registry';
+import { guardEtcd, watchEtcdPrefix } from './etcd.guard';
+import { PeerRegistry } from './peer.registry';
 
 export interface EtcdPeerRegistryOptions {
   /** Key prefix of the peer list; default `/weave-proxy/peers/`. */
@@ -55,13 +57,8 @@ export class EtcdPeerRegistry implements PeerRegistry {
       .filter((p): p is PeerRecord => p !== undefined);
   }
 
-  async watch(onChange: () => void): Promise<() => void> {
-    const watcher = await this.guard(() => this.kv.watch().prefix('').create());
-    watcher.on('put', () => onChange());
-    watcher.on('delete', () => onChange());
-    // After a reconnect events may have been missed: a re-list catches up.
-    watcher.on('connected', () => onChange());
-    return () => void watcher.cancel().catch(() => undefined);
+  watch(onChange: () => void): Promise<() => void> {
+    return watchEtcdPrefix(this.endpoints, this.kv, onChange);
   }
 
   async leave(): Promise<void> {
@@ -76,12 +73,16 @@ export class EtcdPeerRegistry implements PeerRegistry {
     this.client.close();
   }
 
-  private async guard<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      const where = `etcd://${this.endpoints.map((e) => e.replace(/^https?:\/\//, '')).join(',')}`;
-      throw new PeerStoreUnavailableError(`peer store ${where} is unavailable: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
-    }
+  /**
+   * The endpoint records of this network in the same etcd, each written under this peer's current
+   * lease (the one `join` made, or its replacement after a loss); before `join` a put rejects.
+   */
+  endpointRegistry(prefix?: string): EtcdEndpointRegistry {
+    const leaseId = () => (this.lease ? this.lease.grant() : Promise.reject(new Error('not joined: no peer lease')));
+    return new EtcdEndpointRegistry(this.client, leaseId, this.endpoints, prefix);
+  }
+
+  private guard<T>(call: () => Promise<T>): Promise<T> {
+    return guardEtcd(this.endpoints, call);
   }
 }

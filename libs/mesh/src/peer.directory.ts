@@ -1,3 +1,4 @@
+import { CoalescingTask } from './coalescing.task';
 import { PeerRecord } from './peer';
 import { PeerRegistry } from './peer.registry';
 
@@ -31,8 +32,7 @@ export class PeerDirectory {
   private error: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
-  private syncing: Promise<void> | undefined;
-  private again = false;
+  private readonly syncs = new CoalescingTask(() => this.syncOnce());
   private readonly listeners: Array<(view: PeerView) => void> = [];
 
   constructor(
@@ -58,18 +58,7 @@ export class PeerDirectory {
 
   /** Re-reads the list; calls made while one runs coalesce into one more run after it. */
   sync(): Promise<void> {
-    if (this.syncing) {
-      this.again = true;
-      return this.syncing;
-    }
-    this.syncing = this.syncOnce().finally(() => {
-      this.syncing = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.sync();
-      }
-    });
-    return this.syncing;
+    return this.syncs.run();
   }
 
   /** Stops syncing; with `leave`, revokes the lease so the others drop this peer at once. */

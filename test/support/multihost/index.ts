@@ -3,3 +3,4 @@ export * from './exec';
 export { HostDockerd } from './host.dockerd';
 export * from './underlay';
 export { UnderlayEtcd } from './underlay.etcd';
+export * from './mesh';

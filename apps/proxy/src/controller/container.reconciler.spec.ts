@@ -62,9 +62,11 @@ describe('ContainerReconciler: running containers', () => {
         phase: 'attached',
         addresses: ['10.2.1.1/24'],
         hostname: 'web',
+        mac: driver.ethwe(101)?.mac,
         lastError: undefined,
         lastReconcile: new Date(NOW).toISOString(),
       });
+      assert.match(statuses.get('c1')?.mac ?? '', /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'ethwe\'s MAC, for the other hosts\' FDB');
       assert.deepEqual(driver.ethwe(101)?.addresses, ['10.2.1.1/24']);
       assert.deepEqual(driver.linksIn(101), ['ethwe']);
       assert.equal(driver.multicastRoute(101), true);

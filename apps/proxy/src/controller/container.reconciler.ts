@@ -120,7 +120,7 @@ export class ContainerReconciler {
   private record(c: ContainerInspect, outcome: AttachOutcome): void {
     if (outcome.state === 'attached') {
       const addrs = outcome.addresses.map((a) => formatCidr(a.address, a.prefixLength));
-      this.put(c, true, 'attached', addrs);
+      this.put(c, true, 'attached', addrs, undefined, outcome.mac);
     } else {
       this.put(c, outcome.state === 'not-running', outcome.state === 'not-ours' ? 'not-ours' : 'waiting', []);
     }
@@ -131,7 +131,7 @@ export class ContainerReconciler {
     this.put(c, true, 'failed', prev?.addresses ?? [], isDomainError(err) ? err.message : String(err));
   }
 
-  private put(c: ContainerInspect, ours: boolean, phase: Phase, addresses: string[], lastError?: string): void {
+  private put(c: ContainerInspect, ours: boolean, phase: Phase, addresses: string[], lastError?: string, mac?: string): void {
     const status: ContainerStatus = {
       id: c.Id,
       name: c.Name.replace(/^\//, ''),
@@ -140,6 +140,7 @@ export class ContainerReconciler {
       addresses,
       hostname: c.Config.Hostname,
       ...(c.Config.Domainname ? { domainname: c.Config.Domainname } : {}),
+      ...(mac ? { mac } : {}),
       lastError,
       lastReconcile: new Date(this.now()).toISOString(),
     };

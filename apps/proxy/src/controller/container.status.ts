@@ -10,6 +10,8 @@ export interface ContainerStatus {
   hostname?: string;
   /** Config.Domainname: weaveDNS registers `<hostname>.<domainname>` when it lies in its domain. */
   domainname?: string;
+  /** ethwe's MAC while attached: peers on other hosts point their FDB entry for it at this host. */
+  mac?: string;
   lastError?: string;
   lastReconcile: string;
 }

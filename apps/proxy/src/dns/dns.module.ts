@@ -8,8 +8,12 @@ import { DockerClientModule } from '../docker/docker-client.module';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { EndpointsService } from '../peers/endpoints.service';
+import { PeersModule } from '../peers/peers.module';
 import { BridgeAddressProbe } from './bridge-address.probe';
 import { DNS_PORT, DnsEndpoint, formatDnsEndpoint } from './dns.address';
+import { shuffled } from './dns.answer';
+import { RemoteEndpoints } from './dns.records';
 import { DnsResolver } from './dns.resolver';
 import { dnsSettings } from './dns.settings';
 import { WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS } from './dns.tokens';
@@ -19,12 +23,12 @@ import { WeaveDnsServer } from './weave-dns.server';
 const RESOLV_CONF = '/etc/resolv.conf';
 
 /**
- * weaveDNS (`--with-dns`): the server, its records from the controller's container statuses, and
- * WEAVE_DNS_SETTINGS, which the gateway's create endpoint uses to point containers at it and name
- * them. Without `--with-dns` every provider here is null: nothing listens, creates are unchanged.
+ * weaveDNS (`--with-dns`): the server, its records from the controller's container statuses and
+ * (with etcd) the other hosts' endpoint records, and WEAVE_DNS_SETTINGS, which the gateway's create
+ * endpoint uses to point containers at it and name them. Without `--with-dns` every provider here is null: nothing listens, creates are unchanged.
  */
 @Module({
-  imports: [ControllerModule, DockerClientModule, MetricsModule],
+  imports: [ControllerModule, DockerClientModule, MetricsModule, PeersModule],
   providers: [
     BridgeAddressProbe,
     {
@@ -47,9 +51,9 @@ const RESOLV_CONF = '/etc/resolv.conf';
     },
     {
       provide: DnsResolver,
-      useFactory: (config: ProxyConfig, statuses: ContainerStatusStore, forwarder: UpstreamForwarder | null) =>
-        forwarder ? new DnsResolver(statuses, config.dnsDomain, forwarder) : null,
-      inject: [PROXY_CONFIG, ContainerStatusStore, UpstreamForwarder],
+      useFactory: (config: ProxyConfig, statuses: ContainerStatusStore, forwarder: UpstreamForwarder | null, endpoints: EndpointsService) =>
+        forwarder ? new DnsResolver(statuses, config.dnsDomain, forwarder, shuffled, remoteEndpoints(endpoints)) : null,
+      inject: [PROXY_CONFIG, ContainerStatusStore, UpstreamForwarder, EndpointsService],
     },
     {
       provide: WeaveDnsServer,
@@ -69,6 +73,10 @@ async function listenEndpoint(config: ProxyConfig, probe: BridgeAddressProbe, lo
     log.warn({ listen: formatDnsEndpoint(endpoint) }, 'dns listens on a port containers do not use');
   }
   return endpoint;
+}
+
+function remoteEndpoints(endpoints: EndpointsService): RemoteEndpoints {
+  return { list: () => endpoints.remote(), onChange: (listener) => endpoints.onChange(listener) };
 }
 
 function upstreamForwarder(config: ProxyConfig, self: DnsEndpoint, log: Logger): UpstreamForwarder {

@@ -1,8 +1,26 @@
 import { Ipv4Address } from '@app/common';
+import { fqdnOf } from '@app/mesh';
 import { ContainerStatus } from '../controller/container.status';
 
 /** The parts of a container's status that name it in DNS. */
 export type NamedContainer = Pick<ContainerStatus, 'phase' | 'addresses' | 'hostname' | 'domainname'>;
+
+/** A container on another host, as its proxy published it (an `EndpointRecord` of `@app/mesh`). */
+export interface RemoteEndpoint {
+  /** Lower case, no root dot; only those strictly inside the domain are answered. */
+  readonly fqdns: readonly string[];
+  /** CIDR (`10.2.1.2/24`). */
+  readonly addresses: readonly string[];
+}
+
+/** The other hosts' containers (`EndpointsService` with etcd; none without). */
+export interface RemoteEndpoints {
+  list(): readonly RemoteEndpoint[];
+  /** Calls `listener` whenever `list()` may answer something else; answers the unsubscribe. */
+  onChange(listener: () => void): () => void;
+}
+
+export const NO_REMOTE_ENDPOINTS: RemoteEndpoints = { list: () => [], onChange: () => () => undefined };
 
 /** `weave.local.` → `weave.local`: every name here is lower case without the root dot. */
 export function normalizeDomain(domain: string): string {
@@ -43,14 +61,17 @@ export function ptrAddress(name: string): string | undefined {
  * strictly inside the domain.
  */
 export function registeredName(c: Pick<NamedContainer, 'hostname' | 'domainname'>, domain: string): string | undefined {
-  if (!c.hostname) return undefined;
-  const fqdn = normalizeDomain(c.domainname ? `${c.hostname}.${c.domainname}` : c.hostname);
-  return fqdn !== normalizeDomain(domain) && inDomain(fqdn, domain) ? fqdn : undefined;
+  const fqdn = fqdnOf(c.hostname, c.domainname);
+  return fqdn !== undefined && strictlyInside(fqdn, domain) ? fqdn : undefined;
+}
+
+function strictlyInside(fqdn: string, domain: string): boolean {
+  return fqdn !== normalizeDomain(domain) && inDomain(fqdn, domain);
 }
 
 /**
- * An immutable snapshot: name → addresses and address → names of every attached container.
- * Several containers may share a name (all their addresses answer) and an address may carry
+ * An immutable snapshot: name → addresses and address → names of every attached container, of this
+ * host (`containers`) and of the others (`remote`). Several containers may share a name (all their addresses answer) and an address may carry
  * several names. Lookups take names already normalized by `queryName`.
  */
 export class DnsRecords {
@@ -59,17 +80,20 @@ export class DnsRecords {
     private readonly byAddress: ReadonlyMap<string, readonly string[]>,
   ) {}
 
-  static build(containers: Iterable<NamedContainer>, domain: string): DnsRecords {
+  static build(containers: Iterable<NamedContainer>, domain: string, remote: Iterable<RemoteEndpoint> = []): DnsRecords {
     const byName = new Map<string, string[]>();
     const byAddress = new Map<string, string[]>();
-    for (const c of containers) {
-      const name = c.phase === 'attached' ? registeredName(c, domain) : undefined;
-      if (!name) continue;
-      for (const address of c.addresses.map((a) => a.split('/')[0])) {
+    const add = (name: string, cidrs: readonly string[]) => {
+      for (const address of cidrs.map((a) => a.split('/')[0])) {
         addUnique(byName, name, address);
         addUnique(byAddress, address, name);
       }
+    };
+    for (const c of containers) {
+      const name = c.phase === 'attached' ? registeredName(c, domain) : undefined;
+      if (name) add(name, c.addresses);
     }
+    for (const r of remote) for (const name of r.fqdns.filter((n) => strictlyInside(n, domain))) add(name, r.addresses);
     return new DnsRecords(byName, byAddress);
   }
 

@@ -2,7 +2,7 @@ import * as dnsPacket from 'dns-packet';
 import { ContainerStatusStore } from '../controller/container.status';
 import { answerLocally, encodeResponse, Shuffle, shuffled } from './dns.answer';
 import { encodeFitting, udpLimit } from './dns.fit';
-import { DnsRecords } from './dns.records';
+import { DnsRecords, NO_REMOTE_ENDPOINTS, RemoteEndpoints } from './dns.records';
 import { UpstreamForwarder } from './upstream.forwarder';
 
 export type DnsOutcome = 'answered' | 'nxdomain' | 'forwarded' | 'servfail' | 'invalid';
@@ -21,20 +21,23 @@ export interface DnsReply {
 
 /**
  * Answers one DNS message: from the records the controller's state yields, or through the
- * upstreams. The records are rebuilt on the first query after any container status changed, so a
- * stopped container's name is gone as soon as its reconcile has run.
+ * upstreams. The records are rebuilt on the first query after any container status or the other
+ * hosts' records (`remote`) changed, so a stopped container's name is gone as soon as its reconcile
+ * has run, and a dead host's names as soon as its lease expired.
  */
 export class DnsResolver {
   private records?: DnsRecords;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(
     private readonly statuses: ContainerStatusStore,
     private readonly domain: string,
     private readonly forwarder: UpstreamForwarder,
     private readonly shuffle: Shuffle = shuffled,
+    private readonly remote: RemoteEndpoints = NO_REMOTE_ENDPOINTS,
   ) {
-    this.unsubscribe = statuses.onChange(() => (this.records = undefined));
+    const forget = () => (this.records = undefined);
+    this.unsubscribe = [statuses.onChange(forget), remote.onChange(forget)];
   }
 
   /**
@@ -62,12 +65,12 @@ export class DnsResolver {
 
   /** The current records (for the admin API and tests). */
   current(): DnsRecords {
-    this.records ??= DnsRecords.build(this.statuses.list(), this.domain);
+    this.records ??= DnsRecords.build(this.statuses.list(), this.domain, this.remote.list());
     return this.records;
   }
 
   close(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
   }
 }
 

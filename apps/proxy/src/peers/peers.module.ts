@@ -1,39 +1,55 @@
 import { Module } from '@nestjs/common';
 import { parseStoreUrl } from '@app/ipam';
-import { EtcdPeerRegistry, IprouteVxlanDriver, PeerDirectory } from '@app/mesh';
+import { EndpointRegistry, EtcdPeerRegistry, IprouteVxlanDriver, PeerDirectory } from '@app/mesh';
 import { SpawnCommandRunner } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
+import { ControllerModule } from '../controller/controller.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { DataPlaneService } from './data-plane.service';
 import { buildSelf } from './peer.self';
 import { PeersService } from './peers.service';
-import { PEER_DIRECTORY, VXLAN_DRIVER } from './peers.tokens';
+import { EndpointsService } from './endpoints.service';
+import { ENDPOINT_REGISTRY, PEER_DIRECTORY, VXLAN_DRIVER } from './peers.tokens';
 
 /** Seconds a crashed peer stays live for the others; the lease is refreshed every third of it. */
 export const PEER_TTL_SECONDS = 10;
 /** The periodic full re-read of the peer list, ms (the watch makes changes quicker than this). */
 export const PEER_RESYNC_MS = 10_000;
 
-async function peerDirectory(config: ProxyConfig): Promise<PeerDirectory | null> {
+/** The etcd parts: the peer directory and the endpoint records under the same lease. */
+interface Mesh {
+  readonly directory: PeerDirectory;
+  readonly endpoints: EndpointRegistry;
+}
+
+const MESH = Symbol('MESH');
+
+async function mesh(config: ProxyConfig): Promise<Mesh | null> {
   const store = parseStoreUrl(config.store);
   if (typeof store === 'string' || store.kind !== 'etcd') return null;
   const self = await buildSelf(config, store.endpoints);
-  return new PeerDirectory(new EtcdPeerRegistry(store.endpoints), self, { ttlSeconds: PEER_TTL_SECONDS, resyncMs: PEER_RESYNC_MS });
+  const registry = new EtcdPeerRegistry(store.endpoints);
+  const directory = new PeerDirectory(registry, self, { ttlSeconds: PEER_TTL_SECONDS, resyncMs: PEER_RESYNC_MS });
+  return { directory, endpoints: registry.endpointRegistry() };
 }
 
 /**
  * The peers of the weave network (`--store etcd://` only): this host registered under a lease,
- * the others watched, and the VXLAN data plane converged on them. Nothing runs with the embedded store.
+ * the others watched, this host's containers published as endpoint records under that lease and
+ * every host's followed (weaveDNS reads them), and the VXLAN data plane converged on both. Nothing runs with the embedded store.
  */
 @Module({
-  imports: [MetricsModule],
+  imports: [ControllerModule, MetricsModule],
   providers: [
-    { provide: PEER_DIRECTORY, useFactory: peerDirectory, inject: [PROXY_CONFIG] },
+    { provide: MESH, useFactory: mesh, inject: [PROXY_CONFIG] },
+    { provide: PEER_DIRECTORY, useFactory: (m: Mesh | null) => m?.directory ?? null, inject: [MESH] },
+    { provide: ENDPOINT_REGISTRY, useFactory: (m: Mesh | null) => m?.endpoints ?? null, inject: [MESH] },
     { provide: VXLAN_DRIVER, useFactory: () => new IprouteVxlanDriver(new SpawnCommandRunner()) },
     DataPlaneService,
+    EndpointsService,
     PeersService,
   ],
-  exports: [PeersService],
+  exports: [PeersService, EndpointsService],
 })
 export class PeersModule {}

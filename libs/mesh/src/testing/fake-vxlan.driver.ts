@@ -1,15 +1,15 @@
-import { VxlanDriver, VxlanSpec } from '../vxlan/vxlan.driver';
+import { MacTarget, VxlanDriver, VxlanSpec } from '../vxlan/vxlan.driver';
 
 /**
  * The kernel's VXLAN device and FDB in memory, failing as iproute2 does: any FDB call on a device
  * that does not exist rejects `Cannot find device "<name>"`, appending an entry that exists rejects
  * `RTNETLINK answers: File exists`, deleting a missing one `RTNETLINK answers: No such file or
- * directory`, and a bridge that does not exist cannot take the device. `failNext` makes the next
+ * directory` (for a MAC entry: one not pointing at that address), and a bridge that does not exist cannot take the device. `failNext` makes the next
  * FDB change fail (a transient netlink error).
  */
 export class FakeVxlanDriver implements VxlanDriver {
   readonly bridges = new Set<string>();
-  readonly devices = new Map<string, { spec: VxlanSpec; targets: Set<string> }>();
+  readonly devices = new Map<string, { spec: VxlanSpec; targets: Set<string>; macs: Map<string, string> }>();
   failNext = 0;
   /** Every FDB change made, `+addr` / `-addr`, for asserting that nothing needless was done. */
   readonly changes: string[] = [];
@@ -17,7 +17,7 @@ export class FakeVxlanDriver implements VxlanDriver {
   async ensureDevice(spec: VxlanSpec): Promise<{ mtu: number }> {
     if (!this.bridges.has(spec.bridge)) throw new Error(`Cannot find device "${spec.bridge}"`);
     const current = this.devices.get(spec.name);
-    if (!current || JSON.stringify(current.spec) !== JSON.stringify(spec)) this.devices.set(spec.name, { spec, targets: new Set() });
+    if (!current || JSON.stringify(current.spec) !== JSON.stringify(spec)) this.devices.set(spec.name, { spec, targets: new Set(), macs: new Map() });
     return { mtu: 1450 };
   }
 
@@ -47,10 +47,33 @@ export class FakeVxlanDriver implements VxlanDriver {
     this.changes.push(`-${address}`);
   }
 
+  async macTargets(device: string): Promise<MacTarget[]> {
+    return [...this.device(device).macs].map(([mac, address]) => ({ mac, address })).sort((a, b) => a.mac.localeCompare(b.mac));
+  }
+
+  async setMacTarget(device: string, t: MacTarget): Promise<void> {
+    const macs = this.device(device).macs;
+    this.transient();
+    macs.set(t.mac, t.address);
+    this.changes.push(`${t.mac}>${t.address}`);
+  }
+
+  async removeMacTarget(device: string, t: MacTarget): Promise<void> {
+    const macs = this.device(device).macs;
+    this.transient();
+    if (macs.get(t.mac) !== t.address) throw new Error('RTNETLINK answers: No such file or directory');
+    macs.delete(t.mac);
+    this.changes.push(`-${t.mac}`);
+  }
+
   private targets(device: string): Set<string> {
-    const d = this.devices.get(device);
-    if (!d) throw new Error(`Cannot find device "${device}"`);
-    return d.targets;
+    return this.device(device).targets;
+  }
+
+  private device(name: string): { targets: Set<string>; macs: Map<string, string> } {
+    const d = this.devices.get(name);
+    if (!d) throw new Error(`Cannot find device "${name}"`);
+    return d;
   }
 
   private transient(): void {

@@ -21,7 +21,7 @@ describe('FdbConverger', () => {
   test('one all-zero entry per live remote peer, none for this host', async () => {
     const { driver, fdb } = await setup();
     const change = await fdb.converge(view(peer('bb', '192.168.77.12'), peer('cc', '192.168.77.13')));
-    assert.deepEqual(change, { added: ['192.168.77.12', '192.168.77.13'], removed: [], errors: [] });
+    assert.deepEqual(change, { added: ['192.168.77.12', '192.168.77.13'], removed: [], macsSet: [], macsRemoved: [], errors: [] });
     assert.deepEqual(await driver.floodTargets(SPEC.name), ['192.168.77.12', '192.168.77.13']);
   });
 
@@ -30,7 +30,7 @@ describe('FdbConverger', () => {
     const v = view(peer('bb', '192.168.77.12'));
     await fdb.converge(v);
     const before = driver.changes.length;
-    assert.deepEqual(await fdb.converge(v), { added: [], removed: [], errors: [] });
+    assert.deepEqual(await fdb.converge(v), { added: [], removed: [], macsSet: [], macsRemoved: [], errors: [] });
     assert.equal(driver.changes.length, before);
   });
 

@@ -1,5 +1,5 @@
 import { CommandRunner } from '@app/weave';
-import { VxlanDriver, VxlanSpec } from './vxlan.driver';
+import { MacTarget, VxlanDriver, VxlanSpec } from './vxlan.driver';
 
 const ZERO_MAC = '00:00:00:00:00:00';
 
@@ -11,7 +11,8 @@ interface LinkJson {
 }
 
 /**
- * The VXLAN port on iproute2 (`ip -j -d link`, `ip link add ... type vxlan`, `bridge -j fdb`).
+ * The VXLAN port on iproute2 (`ip -j -d link`, `ip link add ... type vxlan`, `bridge -j fdb`; see
+ * bridge(8) for `fdb append/replace/del ... dst`, RFC 7348 §4 for the forwarding table).
  * `nolearning`: remote MACs are never learnt from traffic; BUM frames go to every all-zero entry
  * (head-end replication), so ARP works across hosts without multicast on the underlay.
  */
@@ -38,9 +39,30 @@ export class IprouteVxlanDriver implements VxlanDriver {
   }
 
   async floodTargets(device: string): Promise<string[]> {
+    return (await this.fdb(device)).filter((e) => e.mac === ZERO_MAC).map((e) => e.dst);
+  }
+
+  async macTargets(device: string): Promise<MacTarget[]> {
+    const entries = (await this.fdb(device)).filter((e) => e.mac !== ZERO_MAC);
+    return entries.map((e) => ({ mac: e.mac, address: e.dst })).sort((a, b) => a.mac.localeCompare(b.mac));
+  }
+
+  async setMacTarget(device: string, t: MacTarget): Promise<void> {
+    await this.runner.run('bridge', ['fdb', 'replace', t.mac, 'dev', device, 'dst', t.address]);
+  }
+
+  async removeMacTarget(device: string, t: MacTarget): Promise<void> {
+    await this.runner.run('bridge', ['fdb', 'del', t.mac, 'dev', device, 'dst', t.address]);
+  }
+
+  /**
+   * The device's own FDB entries (`self`, with a `dst`); the bridge's entries learnt on this port
+   * (`master weave`, no `dst`) are the bridge's business and left out.
+   */
+  private async fdb(device: string): Promise<Array<{ mac: string; dst: string }>> {
     const out = await this.runner.run('bridge', ['-j', 'fdb', 'show', 'dev', device]);
-    const entries = JSON.parse(out || '[]') as Array<{ mac: string; dst?: string }>;
-    return entries.filter((e) => e.mac === ZERO_MAC && e.dst).map((e) => e.dst!);
+    const entries = JSON.parse(out || '[]') as Array<{ mac: string; dst?: string; master?: string }>;
+    return entries.filter((e): e is { mac: string; dst: string } => Boolean(e.dst) && !e.master).map((e) => ({ mac: e.mac.toLowerCase(), dst: e.dst }));
   }
 
   async addFloodTarget(device: string, address: string): Promise<void> {

@@ -14,6 +14,14 @@ export interface VxlanSpec {
   readonly bridge: string;
 }
 
+/** A unicast FDB entry of the VXLAN device: frames for `mac` go to the peer at `address` (RFC 7348 §4). */
+export interface MacTarget {
+  /** A remote container's ethwe MAC, lower case `aa:bb:cc:dd:ee:ff`. */
+  readonly mac: string;
+  /** The underlay IPv4 address of the host it lives on. */
+  readonly address: string;
+}
+
 /**
  * The kernel's VXLAN data plane, behind a port so the convergence is unit-tested with a fake. Errors
  * are the commands' (iproute2's `Cannot find device`, `File exists`, ...), rejected as Errors.
@@ -32,4 +40,10 @@ export interface VxlanDriver {
   addFloodTarget(device: string, address: string): Promise<void>;
   /** Removes the all-zero FDB entry towards `address`. */
   removeFloodTarget(device: string, address: string): Promise<void>;
+  /** The device's unicast entries (a MAC other than all-zero, with a `dst`), by MAC. */
+  macTargets(device: string): Promise<MacTarget[]>;
+  /** Points `mac` at `address`, whether or not it has an entry (`bridge fdb replace <mac> dev <device> dst <address>`). */
+  setMacTarget(device: string, target: MacTarget): Promise<void>;
+  /** Removes the entry of `target.mac` towards `target.address` (`bridge fdb del ... dst <address>`). */
+  removeMacTarget(device: string, target: MacTarget): Promise<void>;
 }

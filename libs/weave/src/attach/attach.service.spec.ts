@@ -49,6 +49,7 @@ describe('AttachService: a running container of ours converges from any starting
         id: 'c1',
         name: 'c1',
         addresses: [{ address: '10.2.1.1', prefixLength: 24 }],
+        mac: driver.ethwe(101)?.mac,
       });
       assert.deepEqual(driver.ethwe(101)?.addresses, ['10.2.1.1/24']);
       assert.equal(driver.ethwe(101)?.up, true);

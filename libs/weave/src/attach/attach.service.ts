@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ContainerInspect, DockerApiError, DockerClient } from '@app/docker';
 import { WeaveCidrRequest } from '../cidr/weave-cidr.parser';
 import { isOursAtRuntime } from '../selection/container-selection';
-import { InterfaceAddress, NetnsHandle, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
+import { InterfaceAddress, macForAddress, NetnsHandle, NetnsState, NETWORK_DRIVER, NetworkDriver } from '../network/network.driver';
 import { ProcessChangedError } from '../network/process-changed.error';
 import { rewriteHostsFile } from '../hosts/hosts-file.writer';
 import { ADDRESS_ALLOCATOR, AddressAllocator } from './address.allocator';
@@ -12,7 +12,8 @@ import { PhaseObserver, timed } from './attach.phases';
 import { NetnsConverger } from './netns.converger';
 import { WEAVE_OPTIONS, WeaveOptions } from './weave.options';
 
-export type AttachedOutcome = { state: 'attached'; id: string; name: string; addresses: InterfaceAddress[] };
+/** `mac`: ethwe's MAC (`aa:bb:cc:dd:ee:ff`) after the attach: other hosts' FDB entries point it at this host. */
+export type AttachedOutcome = { state: 'attached'; id: string; name: string; addresses: InterfaceAddress[]; mac: string };
 export type AttachOutcome = AttachedOutcome | { state: 'not-ours' | 'not-running'; id: string; name: string; reason: string };
 
 /**
@@ -87,7 +88,9 @@ export class AttachService {
       const addresses = await timed(observe, 'allocate', () => this.allocator.acquire(c.Id, requests, { name, current, stale }));
       const gateClosed = await this.applyOrRollBack(c, ns, state, addresses, observe);
       this.book.record(base, addresses);
-      const outcome: AttachedOutcome = { ...base, state: 'attached', addresses };
+      // A pair made by this attach got the MAC derived from its first address (NetnsConverger).
+      const mac = state.ethwe?.mac ?? (addresses[0] ? macForAddress(addresses[0].address) : '');
+      const outcome: AttachedOutcome = { ...base, state: 'attached', addresses, mac };
       await timed(observe, 'before_gate', async () => beforeGate?.(outcome));
       if (gateClosed) await timed(observe, 'open_gate', () => this.converger.openGate(name, ns));
       return outcome;
