@@ -68,6 +68,10 @@ const ENTRIES = {
   WPX_UNAVAILABLE: { status: 503, terminal: false, when: 'admin API: the answer needs something that is not available now' },
   WPX_INTERNAL: { status: 500, terminal: false, when: 'admin API: an unexpected error (details only in the proxy log)' },
   WPX_ADMIN_UNREACHABLE: { status: 500, terminal: false, when: 'weave status/ps: the proxy at -L does not answer, or answers an error' },
+
+  // Several hosts (`--store etcd://`): peers, `weave rmpeer`, `weave expose`.
+  WPX_PEER_LIVE: { status: 409, terminal: true, when: 'DELETE /_weave/peers/ID (weave rmpeer): that peer is live (registered in etcd); stop its proxy, or wait until its lease expires' },
+  WPX_PEERS_DISABLED: { status: 400, terminal: true, when: 'DELETE /_weave/peers/ID (weave rmpeer): the proxy runs without --store etcd://, so it has no peers' },
 } as const satisfies Record<`WPX_${string}`, Entry>;
 
 export type ErrorCode = keyof typeof ENTRIES;

@@ -28,9 +28,10 @@ async function gauge(metrics: MetricsService): Promise<Record<string, number>> {
 describe('PeersService', () => {
   test('without etcd: reports disabled, the gauges stay at zero', async () => {
     const metrics = new MetricsService();
-    const service = new PeersService(null, metrics, silent, dataPlane().plane);
+    const service = new PeersService(null, metrics, silent, dataPlane().plane, null);
     await service.onApplicationBootstrap();
     assert.deepEqual(service.report(), { enabled: false });
+    await assert.rejects(service.removePeer('bb'), { code: 'WPX_PEERS_DISABLED', status: 400 });
     assert.deepEqual(await gauge(metrics), { live: 0, gone: 0 });
     await service.onApplicationShutdown();
   });
@@ -41,7 +42,7 @@ describe('PeersService', () => {
     await other.start();
     const metrics = new MetricsService();
     const { driver, plane } = dataPlane();
-    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, silent, plane);
+    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, silent, plane, null);
     await service.onApplicationBootstrap();
     assert.deepEqual(await gauge(metrics), { live: 2, gone: 0 });
     assert.deepEqual(await driver.floodTargets('vxlan-weave'), ['192.168.77.2'], 'flooding to bb');

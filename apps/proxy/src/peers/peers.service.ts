@@ -1,17 +1,21 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Lease } from '@app/ipam';
 import { PeerDirectory, PeerView } from '@app/mesh';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { DataPlaneService } from './data-plane.service';
-import { PEER_DIRECTORY } from './peers.tokens';
+import { LeaseReclaimer } from './lease.reclaimer';
+import { PeersDisabledError, PeersUnknownError } from './peer.errors';
+import { LEASE_RECLAIMER, PEER_DIRECTORY } from './peers.tokens';
 
 /** What `GET /_weave/peers` answers: `enabled: false` without `--store etcd://`. */
 export type PeersReport = { enabled: false } | ({ enabled: true } & PeerView);
 
 /**
  * Runs the peer directory for the life of the proxy (joins at bootstrap, leaves at shutdown so the
- * others drop this host at once) and mirrors its view into `weave_proxy_peers{state}`. Without an
- * etcd store there is no directory and this does nothing.
+ * others drop this host at once), mirrors its view into `weave_proxy_peers{state}` and the data
+ * plane, and reclaims dead peers' leases (`LeaseReclaimer`). Without an etcd store there is no
+ * directory and this does nothing.
  */
 @Injectable()
 export class PeersService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +24,7 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly metrics: MetricsService,
     @Inject(ROOT_LOGGER) root: Logger,
     private readonly dataPlane: DataPlaneService,
+    @Inject(LEASE_RECLAIMER) private readonly reclaimer: LeaseReclaimer | null,
   ) {
     this.log = root.child({ component: 'peers' });
   }
@@ -31,6 +36,7 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
     this.directory.onChange((view) => {
       this.record(view);
       void this.dataPlane.converge(view);
+      void this.reclaimer?.converge(view);
     });
     await this.directory.start();
     const view = this.directory.view();
@@ -44,6 +50,19 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
 
   report(): PeersReport {
     return this.directory ? { enabled: true, ...this.directory.view() } : { enabled: false };
+  }
+
+  /**
+   * `DELETE /_weave/peers/<id>` (`weave rmpeer`): reclaims the leases of a peer that is not live,
+   * after reading the peer list again; returns them. Throws `PeerLiveError` (409) for a live peer,
+   * `PeersDisabledError` (400) without etcd, `PeersUnknownError` (503) when the list cannot be read.
+   */
+  async removePeer(id: string): Promise<Lease[]> {
+    if (!this.directory || !this.reclaimer) throw new PeersDisabledError();
+    await this.directory.sync();
+    const view = this.directory.view();
+    if (view.error) throw new PeersUnknownError(view.error);
+    return this.reclaimer.reclaimNow(view, id);
   }
 
   private record(view: PeerView): void {

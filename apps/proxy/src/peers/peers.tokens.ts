@@ -3,3 +3,5 @@ export const PEER_DIRECTORY = Symbol('PEER_DIRECTORY');
 
 /** The `VxlanDriver` (iproute2 in production). */
 export const VXLAN_DRIVER = Symbol('VXLAN_DRIVER');
+/** The `LeaseReclaimer`, or null without `--store etcd://`. */
+export const LEASE_RECLAIMER = Symbol('LEASE_RECLAIMER');
