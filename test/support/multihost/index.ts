@@ -1,5 +1,6 @@
 export * from './cluster';
 export * from './exec';
-export { HostDockerd } from './host.dockerd';
+export { HostDockerd, terminate } from './host.dockerd';
 export * from './underlay';
 export { UnderlayEtcd } from './underlay.etcd';
+export * from './weave.admin';
