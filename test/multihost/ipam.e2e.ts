@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
-import { Cluster, SimHost, allocationsOf, peersOf, startCluster, weaveCli } from '../support/multihost';
+import { SimHost, allocationsOf, clusterLogs, peersOf, useCluster, weaveCli } from '../support/multihost';
 import { uniqueName } from '../support/names';
 import { waitFor } from '../support/wait';
 import { ethweAddresses } from '../support/weave.helpers';
@@ -21,17 +21,11 @@ const proxyArgs = ({ name, dir }: { name: string; dir: string }): string[] => [
 const PER_HOST = 6;
 
 describe('IPAM across hosts: peer ids, concurrent runs, reclaim, rmpeer, expose', { skip: etcdSkipReason }, () => {
-  let cluster: Cluster | undefined;
+  const cluster = useCluster(3, { proxyArgs });
   const ids = new Map<SimHost, string>();
   const containers = new Map<SimHost, Array<{ id: string; address: string }>>();
-  before(async () => {
-    cluster = await startCluster(3, { proxyArgs });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const logs = (): string => (cluster?.hosts ?? []).map((h) => `\nproxy ${h.name}:\n${h.proxy.logs().slice(-2000)}`).join('');
-  const hosts = () => cluster!.hosts;
+  const logs = (): string => clusterLogs(cluster());
+  const hosts = () => cluster().hosts;
   const leasesOf = async (via: SimHost, peer: string) => (await allocationsOf(via)).filter((l) => l.peer === peer);
   const liveIn = async (via: SimHost) => (await peersOf(via)).live.map((p) => p.id);
 

@@ -6,10 +6,10 @@
 // one second; timing is the bench's business, not an assertion here).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { etcdSkipReason } from '@app/ipam/testing';
 import { describeResult, docker } from '../support/docker.cli';
-import { Cluster, SimHost, peersOf, startCluster } from '../support/multihost';
+import { SimHost, clusterLogs, peersOf, useCluster } from '../support/multihost';
 import { uniqueName } from '../support/names';
 import { waitFor } from '../support/wait';
 
@@ -37,14 +37,8 @@ async function arrivals(h: SimHost, container: string): Promise<Arrival[]> {
 }
 
 describe('a proxy restart does not break a cross-host TCP stream', { skip: etcdSkipReason }, () => {
-  let cluster: Cluster | undefined;
-  before(async () => {
-    cluster = await startCluster(2, { proxyArgs });
-  });
-  after(async () => {
-    await cluster?.stop();
-  });
-  const logs = (): string => (cluster?.hosts ?? []).map((h) => `\nproxy ${h.name}:\n${h.proxy.logs().slice(-2000)}`).join('');
+  const cluster = useCluster(2, { proxyArgs });
+  const logs = (): string => clusterLogs(cluster());
 
   async function run(h: SimHost, cidr: string, cmd: string): Promise<string> {
     const name = uniqueName(`rs-${h.name}`);
@@ -55,7 +49,7 @@ describe('a proxy restart does not break a cross-host TCP stream', { skip: etcdS
   }
 
   test('stream from a to b goes on, same connection, nothing lost; the gap is measured', { timeout: 180_000 }, async (t) => {
-    const [a, b] = cluster!.hosts;
+    const [a, b] = cluster().hosts;
     await waitFor('a and b see each other', async () => ((await peersOf(a)).live.length === 2 && (await peersOf(b)).live.length === 2 ? true : undefined), { timeoutMs: 20_000, describe: logs });
     const receiver = await run(b, '10.2.1.2/24', 'nc -l -p 5000');
     await waitFor('b listens on 5000', async () => {

@@ -4,3 +4,4 @@ export { HostDockerd, terminate } from './host.dockerd';
 export * from './underlay';
 export { UnderlayEtcd } from './underlay.etcd';
 export * from './weave.admin';
+export * from './use-cluster';
