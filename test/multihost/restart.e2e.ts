@@ -51,7 +51,8 @@ describe('a proxy restart does not break a cross-host TCP stream', { skip: etcdS
   test('stream from a to b goes on, same connection, nothing lost; the gap is measured', { timeout: 180_000 }, async (t) => {
     const [a, b] = cluster().hosts;
     await waitFor('a and b see each other', async () => ((await peersOf(a)).live.length === 2 && (await peersOf(b)).live.length === 2 ? true : undefined), { timeoutMs: 20_000, describe: logs });
-    const receiver = await run(b, '10.2.1.2/24', 'nc -l -p 5000');
+    // busybox nc stops when its stdin ends (docker run -d gives it /dev/null): keep it open.
+    const receiver = await run(b, '10.2.1.2/24', 'sleep 3600 | nc -l -p 5000');
     await waitFor('b listens on 5000', async () => {
       const r = await docker(['exec', receiver, 'netstat', '-ltn'], { host: b.dockerd.url });
       return /:5000\s/.test(r.stdout.toString()) ? true : undefined;

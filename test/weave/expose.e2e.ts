@@ -11,7 +11,7 @@ import { describeResult, docker } from '../support/docker.cli';
 import { rawRequest } from '../support/http.client';
 import { uniqueName, removeRunContainers } from '../support/names';
 import { freePort, ProxyHandle, repoRoot, startProxy } from '../support/proxy.harness';
-import { ethweAddresses } from '../support/weave.helpers';
+import { ethweAddresses, makeStateDir, removeStateDir } from '../support/weave.helpers';
 
 const RANGE = '10.2.48.0/24';
 
@@ -29,14 +29,17 @@ const weave = (proxy: ProxyHandle, ...args: string[]) =>
 describe('weave expose / hide on one host', () => {
   let proxy: ProxyHandle;
   let admin: string;
+  let stateDir: string;
   before(async () => {
     admin = `tcp://127.0.0.1:${await freePort()}`;
-    proxy = await startProxy(['--iprange', RANGE, '--admin-listen', admin]);
+    stateDir = makeStateDir('expose');
+    proxy = await startProxy(['--iprange', RANGE, '--state-dir', stateDir, '--admin-listen', admin]);
   });
   after(async () => {
     if (proxy) await weave(proxy, 'hide');
     await removeRunContainers();
     await proxy?.stop();
+    removeStateDir(stateDir);
   });
 
   test('expose: the machine pings a container on the weave network; hide: no weave route any more', { timeout: 120_000 }, async () => {
