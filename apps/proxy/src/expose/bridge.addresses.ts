@@ -8,16 +8,19 @@ export interface BridgeAddresses {
   remove(bridge: string, cidr: string): Promise<void>;
 }
 
-/** `ip addr add|del CIDR dev BRIDGE`; the kernel's "File exists" / "Cannot assign" mean done already. */
+/**
+ * `ip addr add|del CIDR dev BRIDGE`; the kernel's "already assigned" / "not found" (older iproute2:
+ * "File exists" / "Cannot assign requested address") mean done already.
+ */
 export class IprouteBridgeAddresses implements BridgeAddresses {
   constructor(private readonly cmd: CommandRunner) {}
 
   async add(bridge: string, cidr: string): Promise<void> {
-    await this.cmd.run('ip', ['addr', 'add', cidr, 'dev', bridge]).catch(unless(/File exists/));
+    await this.cmd.run('ip', ['addr', 'add', cidr, 'dev', bridge]).catch(unless(/File exists|Address already assigned/));
   }
 
   async remove(bridge: string, cidr: string): Promise<void> {
-    await this.cmd.run('ip', ['addr', 'del', cidr, 'dev', bridge]).catch(unless(/Cannot assign requested address/));
+    await this.cmd.run('ip', ['addr', 'del', cidr, 'dev', bridge]).catch(unless(/Cannot assign requested address|Address not found/));
   }
 }
 

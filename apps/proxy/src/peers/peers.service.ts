@@ -1,12 +1,19 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Lease } from '@app/ipam';
 import { PeerDirectory, PeerView } from '@app/mesh';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { DataPlaneService } from './data-plane.service';
 import { LeaseReclaimer } from './lease.reclaimer';
+import { PeerLinger } from './peer.linger';
 import { PeersDisabledError, PeersUnknownError } from './peer.errors';
 import { LEASE_RECLAIMER, PEER_DIRECTORY } from './peers.tokens';
+
+/**
+ * How long a peer that left keeps its flood entries here, ms: a restart of its proxy re-registers
+ * well within it, so traffic to its (still running) containers goes on.
+ */
+export const PEER_LINGER_MS = 10_000;
 
 /** What `GET /_weave/peers` answers: `enabled: false` without `--store etcd://`. */
 export type PeersReport = { enabled: false } | ({ enabled: true } & PeerView);
@@ -25,17 +32,21 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(ROOT_LOGGER) root: Logger,
     private readonly dataPlane: DataPlaneService,
     @Inject(LEASE_RECLAIMER) private readonly reclaimer: LeaseReclaimer | null,
+    @Optional() @Inject(PeerLinger) linger?: PeerLinger,
   ) {
+    this.linger = linger ?? new PeerLinger(PEER_LINGER_MS);
     this.log = root.child({ component: 'peers' });
   }
 
   private readonly log: Logger;
+  private readonly linger: PeerLinger;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.directory) return;
     this.directory.onChange((view) => {
       this.record(view);
-      void this.dataPlane.converge(view);
+      this.convergeDataPlane(view);
       void this.reclaimer?.converge(view);
     });
     await this.directory.start();
@@ -45,6 +56,7 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.lingerTimer);
     await this.directory?.stop(true);
   }
 
@@ -63,6 +75,17 @@ export class PeersService implements OnApplicationBootstrap, OnApplicationShutdo
     const view = this.directory.view();
     if (view.error) throw new PeersUnknownError(view.error);
     return this.reclaimer.reclaimNow(view, id);
+  }
+
+  // The data plane keeps a peer that left for PEER_LINGER_MS (see PeerLinger), then converges again.
+  private convergeDataPlane(view: PeerView): void {
+    void this.dataPlane.converge(this.linger.apply(view));
+    const next = this.linger.nextExpiryMs();
+    clearTimeout(this.lingerTimer);
+    if (next === undefined || !this.directory) return;
+    const directory = this.directory;
+    this.lingerTimer = setTimeout(() => this.convergeDataPlane(directory.view()), next + 10);
+    this.lingerTimer.unref();
   }
 
   private record(view: PeerView): void {
