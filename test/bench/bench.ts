@@ -14,6 +14,7 @@ import { load1, otherProxies } from './environment';
 import { httpBench } from './http.bench';
 import { ipamBench } from './ipam.bench';
 import { logsBench } from './logs.bench';
+import { multihostBench } from './multihost.bench';
 import { BenchRow, errorRow, ratioOf } from './result';
 import { RssSampler } from './rss.sampler';
 import { runBench } from './run.bench';
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
     proxy = undefined;
     rows.push(...(await guarded('IPAM', () => ipamBench(ctx))));
     rows.push(...(await guarded('DNS', () => dnsBench(ctx, join(stateDir, 'dns')))));
+    rows.push(...(await guarded('cross-host', () => multihostBench(ctx))));
   } catch (err) {
     rows.push(errorRow('proxy', err));
   } finally {

@@ -5,6 +5,7 @@ import { ProxyConfig } from './config/proxy.config';
 import { ControllerModule } from './controller/controller.module';
 import { DnsModule } from './dns/dns.module';
 import { DockerClientModule } from './docker/docker-client.module';
+import { ExposeModule } from './expose/expose.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { IpamAdapterModule } from './ipam/ipam-adapter.module';
 import { ListenModule } from './listen/listen.module';
@@ -20,8 +21,8 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *
  *   part        what it is                                                   uses
  *   admin       `/_weave/`: status, allocations, containers, peers, metrics,  listen controller ipam docker metrics
- *               health; on -L and on its own `--admin-listen` listeners       peers
- *               (admin only)
+ *               health, expose/hide, rmpeer; on -L and on its own             peers expose
+ *               `--admin-listen` listeners (admin only)
  *   listen      the `-L` listeners: Docker API to gateway, `/_weave/` to admin gateway docker
  *   gateway     the Docker API: pass-through + handled endpoints               dns controller weave docker metrics
  *               (create, start/restart, exec, changes, inspect)
@@ -31,6 +32,9 @@ import { WeaveAttachModule } from './weave/weave-attach.module';
  *               peers, endpoint records, the VXLAN data plane
  *   controller  the level-triggered reconcile loop; start waits on it         weave docker metrics
  *   weave       the attach: bridge, veth, netns, /etc/hosts (libs/weave)      ipam docker
+ *   expose      the host's own addresses on the bridge (`weave expose`)        ipam
+ *   peers       the weave network's hosts in etcd (libs/mesh), etcd only;     ipam metrics
+ *               dead peers' leases reclaimed
  *   ipam        address allocation, SQLite or etcd (libs/ipam)                metrics
  *   docker      the one Docker client (libs/docker)
  *   metrics     the Prometheus registry
@@ -53,6 +57,7 @@ export class AppModule {
         WeaveAttachModule,
         IpamAdapterModule,
         DockerClientModule,
+        ExposeModule,
         PeersModule,
         MetricsModule,
         AdminModule,

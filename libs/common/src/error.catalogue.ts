@@ -65,9 +65,14 @@ const ENTRIES = {
   WPX_NOT_FOUND: { status: 404, terminal: true, when: 'admin API: no such path under /_weave/' },
   WPX_DOCKER_API_NOT_SERVED: { status: 404, terminal: true, when: 'admin listener (--admin-listen): a Docker API request (GET /containers/json, /_ping); it serves only /_weave/' },
   WPX_METHOD_NOT_ALLOWED: { status: 405, terminal: true, when: 'admin API: the method is not allowed on that path' },
+  WPX_ADMIN_READ_ONLY: { status: 405, terminal: true, when: 'admin listener (--admin-listen): a request that changes something (weave expose, hide, rmpeer); those go to a -L listener' },
   WPX_UNAVAILABLE: { status: 503, terminal: false, when: 'admin API: the answer needs something that is not available now' },
   WPX_INTERNAL: { status: 500, terminal: false, when: 'admin API: an unexpected error (details only in the proxy log)' },
   WPX_ADMIN_UNREACHABLE: { status: 500, terminal: false, when: 'weave status/ps: the proxy at -L does not answer, or answers an error' },
+
+  // Several hosts (`--store etcd://`): peers, `weave rmpeer`, `weave expose`.
+  WPX_PEER_LIVE: { status: 409, terminal: true, when: 'DELETE /_weave/peers/ID (weave rmpeer): that peer is live (registered in etcd); stop its proxy, or wait until its lease expires' },
+  WPX_PEERS_DISABLED: { status: 400, terminal: true, when: 'DELETE /_weave/peers/ID (weave rmpeer): the proxy runs without --store etcd://, so it has no peers' },
 } as const satisfies Record<`WPX_${string}`, Entry>;
 
 export type ErrorCode = keyof typeof ENTRIES;

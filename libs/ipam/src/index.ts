@@ -1,6 +1,7 @@
 export { IpamModule } from './ipam.module';
 export type { IpamModuleAsyncOptions } from './ipam.module';
 export { IpamAllocator } from './ipam.allocator';
+export { HOST_OWNER_PREFIX } from './lease';
 export type { IpamAllocatorOptions } from './ipam.allocator';
 export type { AllocateOptions, AllocationRequest, ClaimOptions, IpamUsage } from './allocation.request';
 export type { Lease, LeaseKind } from './lease';

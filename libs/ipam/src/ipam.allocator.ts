@@ -2,7 +2,7 @@ import { checkClaim, isAllocationIn, subnetInRange } from './address.rules';
 import { AllocateOptions, AllocationRequest, ClaimOptions, IpamUsage } from './allocation.request';
 import { IpamConflictError, IpamRangeMismatchError } from './errors';
 import { Ipv4Subnet } from './ipv4.subnet';
-import { Lease, LeaseKind } from './lease';
+import { isHostOwner, Lease, LeaseKind } from './lease';
 import { LeaseStore } from './lease.store';
 import { RoundRobinPicker } from './round-robin.picker';
 
@@ -15,6 +15,8 @@ export interface IpamAllocatorOptions {
   readonly range: string;
   /** Recorded on leases; `release` and `prune` only touch this host's leases. */
   readonly hostId: string;
+  /** Recorded on leases (`Lease.peer`) with a shared store; `reclaim` never touches this peer's. */
+  readonly peerId?: string;
   /** The clock, replaceable in tests. */
   readonly now?: () => Date;
   /**
@@ -31,6 +33,7 @@ export interface IpamAllocatorOptions {
 export class IpamAllocator {
   private readonly range: Ipv4Subnet;
   private readonly hostId: string;
+  private readonly peerId: string | undefined;
   private readonly now: () => Date;
   private readonly picker: RoundRobinPicker;
   private readonly pending = new Map<string, Promise<Lease>>();
@@ -43,6 +46,7 @@ export class IpamAllocator {
   ) {
     this.range = Ipv4Subnet.parse(options.range);
     this.hostId = options.hostId;
+    this.peerId = options.peerId;
     this.now = options.now ?? (() => new Date());
     this.picker = new RoundRobinPicker(store);
     this.bindRange = options.bindRange ?? false;
@@ -166,11 +170,18 @@ export class IpamAllocator {
   async prune(liveOwners: ReadonlySet<string>, listedAt?: Date): Promise<Lease[]> {
     const before = (l: Lease) => listedAt === undefined || Date.parse(l.since) < listedAt.getTime();
     await this.rangeBound();
-    const mine = (await this.store.list()).filter((l) => l.host === this.hostId);
-    const stale = mine.filter((l) => !liveOwners.has(l.owner) && before(l));
-    const released: Lease[] = [];
-    for (const lease of stale) if (await this.store.release(lease)) released.push(lease);
-    return released;
+    const mine = (await this.store.list()).filter((l) => this.isMine(l) && !isHostOwner(l.owner));
+    return this.releaseEach(mine.filter((l) => !liveOwners.has(l.owner) && before(l)));
+  }
+
+  /**
+   * Releases the leases reserved by the peers `gone` declares dead (never this allocator's own
+   * peer's), each only if it is still the lease that was read: peers reclaiming at once release
+   * each lease once, and an address taken again meanwhile stays. Returns those this call released.
+   */
+  async reclaim(gone: (peerId: string) => boolean): Promise<Lease[]> {
+    const leases = await this.store.list();
+    return this.releaseEach(leases.filter((l) => l.peer !== undefined && l.peer !== this.peerId && gone(l.peer)));
   }
 
   /** Resolves when the store answers; rejects with `IpamStoreUnavailableError` otherwise. */
@@ -197,8 +208,20 @@ export class IpamAllocator {
     return this.claim(owner, request.address, request.prefixLength, options);
   }
 
+  // A lease of this host id and of this peer (or of none): two hosts sharing a hostname (the
+  // default host id) differ by peer id, and neither prunes nor takes over the other's leases.
+  private isMine(lease: Lease): boolean {
+    return lease.host === this.hostId && (lease.peer === undefined || this.peerId === undefined || lease.peer === this.peerId);
+  }
+
+  private async releaseEach(leases: Lease[]): Promise<Lease[]> {
+    const released: Lease[] = [];
+    for (const lease of leases) if (await this.store.release(lease)) released.push(lease);
+    return released;
+  }
+
   private async isStale(holder: Lease, options: ClaimOptions): Promise<boolean> {
-    return holder.host === this.hostId && options.stale !== undefined && (await options.stale(holder));
+    return this.isMine(holder) && options.stale !== undefined && (await options.stale(holder));
   }
 
   private validate(request: AllocationRequest): void {
@@ -217,7 +240,8 @@ export class IpamAllocator {
 
   private lease(fields: Omit<Lease, 'host' | 'since'>): Lease {
     const { name, ...rest } = fields;
-    const lease: Lease = { ...rest, host: this.hostId, since: this.now().toISOString() };
+    const peer = this.peerId === undefined ? {} : { peer: this.peerId };
+    const lease: Lease = { ...rest, host: this.hostId, ...peer, since: this.now().toISOString() };
     return name === undefined ? lease : { ...lease, name };
   }
 }

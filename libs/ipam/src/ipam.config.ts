@@ -13,6 +13,8 @@ export interface IpamOptions {
   readonly stateDir: string;
   /** Recorded on every lease; a host only releases its own leases. */
   readonly hostId: string;
+  /** With a shared store: this host's peer id, recorded on every lease (`Lease.peer`). */
+  readonly peerId?: string;
 }
 
 export type IpamOptionsInput = Partial<IpamOptions>;
@@ -25,12 +27,15 @@ export const IPAM_DEFAULTS = Object.freeze({
 
 /** One invalid option: which one, and why (the message does not repeat the option's name). */
 export interface IpamOptionProblem {
-  readonly option: keyof IpamOptions;
+  readonly option: CheckedOption;
   readonly message: string;
 }
 
+// The options with a rule (the peer id comes from a file the proxy writes itself).
+type CheckedOption = Exclude<keyof IpamOptions, 'peerId'>;
+
 // How resolveIpamOptions names each option in front of its problem.
-const PREFIX: Record<keyof IpamOptions, string> = {
+const PREFIX: Record<CheckedOption, string> = {
   range: 'range: ',
   store: 'store ',
   stateDir: 'state directory ',
@@ -47,6 +52,7 @@ export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
     store: input.store ?? IPAM_DEFAULTS.store,
     stateDir: input.stateDir ?? IPAM_DEFAULTS.stateDir,
     hostId: input.hostId ?? hostname(),
+    ...(input.peerId === undefined ? {} : { peerId: input.peerId }),
   };
   const reported = ipamOptionProblems(options).map((p) => `${PREFIX[p.option]}${p.message}`);
   if (reported.length > 0) {
@@ -61,14 +67,14 @@ export function resolveIpamOptions(input: IpamOptionsInput = {}): IpamOptions {
  * instead of when the IPAM module boots.
  */
 export function ipamOptionProblems(options: IpamOptions): IpamOptionProblem[] {
-  const found: Array<[keyof IpamOptions, string | undefined]> = [
+  const found: Array<[CheckedOption, string | undefined]> = [
     ['range', rangeProblem(options.range)],
     ['store', storeProblem(options.store)],
     ['stateDir', isAbsolute(options.stateDir) ? undefined : `${JSON.stringify(options.stateDir)} must be an absolute path`],
     ['hostId', options.hostId.trim() !== '' ? undefined : 'must not be empty'],
   ];
   return found
-    .filter((f): f is [keyof IpamOptions, string] => f[1] !== undefined)
+    .filter((f): f is [CheckedOption, string] => f[1] !== undefined)
     .map(([option, message]) => ({ option, message }));
 }
 

@@ -18,7 +18,22 @@ export interface Lease {
   readonly name?: string;
   /** Host id of the proxy that reserved it; only that host releases it. */
   readonly host: string;
+  /**
+   * Peer id (32 hex digits, `<state-dir>/peer-id`) of the proxy that reserved it, with a shared
+   * store only: a peer gone from the registry has its leases reclaimed by this id (`reclaim`).
+   */
+  readonly peer?: string;
   /** ISO 8601 time of the reservation. */
   readonly since: string;
   readonly kind: LeaseKind;
+}
+
+/**
+ * Owners that are not containers start with `weave:` (container ids are hex): the host's own
+ * address on the bridge (`weave expose`, owner `weave:expose:<id>`). `prune` never releases them.
+ */
+export const HOST_OWNER_PREFIX = 'weave:';
+
+export function isHostOwner(owner: string): boolean {
+  return owner.startsWith(HOST_OWNER_PREFIX);
 }

@@ -1,6 +1,7 @@
 export * from './cluster';
 export * from './exec';
-export { HostDockerd } from './host.dockerd';
+export { HostDockerd, terminate } from './host.dockerd';
 export * from './underlay';
 export { UnderlayEtcd } from './underlay.etcd';
 export * from './mesh';
+export * from './weave.admin';

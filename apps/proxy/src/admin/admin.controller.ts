@@ -1,9 +1,11 @@
-import { Controller, Get, Header, HttpCode, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ContainerStatus } from '../controller/container.status';
+import { ExposeService } from '../expose/expose.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { PeersReport, PeersService } from '../peers/peers.service';
 import { ContainersQuery } from './containers.query';
+import { ExposeRequest } from './expose.request';
 import { AllocationView, StatusService } from './status.service';
 
 /** The operator's API beside the proxied Docker API, under `/_weave/` (never forwarded). */
@@ -13,6 +15,7 @@ export class AdminController {
     private readonly statusService: StatusService,
     private readonly metrics: MetricsService,
     private readonly peersService: PeersService,
+    private readonly exposeService: ExposeService,
   ) {}
 
   @Get('status')
@@ -34,6 +37,36 @@ export class AdminController {
   @Get('peers')
   peers(): PeersReport {
     return this.peersService.report();
+  }
+
+  /**
+   * `weave rmpeer ID`: reclaims at once the addresses of a peer that is not live; answers
+   * `{id, addresses}` (dotted quads released; none for an unknown peer). 409 `WPX_PEER_LIVE` for a
+   * live peer, 400 `WPX_PEERS_DISABLED` without etcd, 503 when the peer list cannot be read.
+   */
+  @Delete('peers/:id')
+  async removePeer(@Param('id') id: string): Promise<{ id: string; addresses: string[] }> {
+    const released = await this.peersService.removePeer(id);
+    return { id, addresses: released.map((l) => l.address) };
+  }
+
+  /** This host's addresses on the weave bridge (`weave expose`): `{addresses: ['10.2.1.3/24']}`. */
+  @Get('expose')
+  async exposed(): Promise<{ addresses: string[] }> {
+    return { addresses: (await this.exposeService.exposed()).map((l) => `${l.address}/${l.prefixLength}`) };
+  }
+
+  /** `weave expose [CIDR]`: answers every CIDR the host now has on the bridge; IPAM's errors otherwise. */
+  @Post('expose')
+  @HttpCode(200)
+  async expose(@Body() body: ExposeRequest): Promise<{ addresses: string[] }> {
+    return { addresses: await this.exposeService.expose(body.cidr) };
+  }
+
+  /** `weave hide`: removes the host's addresses from the bridge and releases them; answers them. */
+  @Delete('expose')
+  async hide(): Promise<{ addresses: string[] }> {
+    return { addresses: await this.exposeService.hide() };
   }
 
   @Get('metrics')

@@ -20,12 +20,17 @@ const ADMIN_SOCKET_MODE = 0o666;
 
 const NOT_SERVED = ERRORS.WPX_DOCKER_API_NOT_SERVED;
 const NOT_SERVED_MESSAGE = 'this is an admin listener (--admin-listen): it serves only /_weave/, not the Docker API';
+const READ_ONLY = ERRORS.WPX_ADMIN_READ_ONLY;
+const READ_ONLY_MESSAGE = 'this is an admin listener (--admin-listen): it is read-only; weave expose, hide and rmpeer go to a -L listener';
+const READS = new Set(['GET', 'HEAD']);
 
 /**
  * The `--admin-listen` listeners: the read-only admin API (`/_weave/status`, `allocations`,
  * `containers`, `metrics`, `healthz`, `readyz`) over plain HTTP, and nothing of the Docker API. Any
  * other request, a hijack/upgrade included, is a 404 `{code: WPX_DOCKER_API_NOT_SERVED, message}`
- * and never reaches dockerd, so a monitoring system scrapes without Docker (root) credentials.
+ * and never reaches dockerd, so a monitoring system scrapes without Docker (root) credentials. A
+ * request that would change something (`POST`/`DELETE`: expose, hide, rmpeer) is a 405
+ * `WPX_ADMIN_READ_ONLY`: those are served on the `-L` listeners, behind Docker's own credentials.
  * A non-loopback admin listener is allowed (monitoring data, no control) and logged as a warning.
  */
 @Injectable()
@@ -65,7 +70,11 @@ export class AdminListenerService implements OnApplicationShutdown {
   }
 
   private createServer(admin: RequestHandler): http.Server {
-    const server = http.createServer(httpServerOptions(), (req, res) => (isAdminPath(req.url) ? admin(req, res) : notServed(res)));
+    const server = http.createServer(httpServerOptions(), (req, res) => {
+      if (!isAdminPath(req.url)) return refuse(res, NOT_SERVED, NOT_SERVED_MESSAGE);
+      if (!READS.has(req.method ?? '')) return refuse(res, READ_ONLY, READ_ONLY_MESSAGE);
+      return admin(req, res);
+    });
     server.on('upgrade', (_req, socket: Duplex) => notServedRaw(socket));
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => replyClientError(err, socket));
     return server;
@@ -81,9 +90,9 @@ export class AdminListenerService implements OnApplicationShutdown {
 }
 
 
-function notServed(res: http.ServerResponse): void {
-  const body = JSON.stringify({ code: NOT_SERVED.code, message: NOT_SERVED_MESSAGE });
-  res.writeHead(NOT_SERVED.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+function refuse(res: http.ServerResponse, entry: { code: string; status: number }, message: string): void {
+  const body = JSON.stringify({ code: entry.code, message });
+  res.writeHead(entry.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

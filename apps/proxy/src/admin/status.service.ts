@@ -25,6 +25,8 @@ export interface AllocationView {
   prefixLength: number;
   subnet: string;
   host: string;
+  /** The reserving peer's id, with `--store etcd://` (reclaimed with that peer). */
+  peer?: string;
   since: string;
 }
 
@@ -78,6 +80,7 @@ export class StatusService {
       prefixLength: l.prefixLength,
       subnet: l.subnet,
       host: l.host,
+      ...(l.peer === undefined ? {} : { peer: l.peer }),
       since: l.since,
     }));
   }

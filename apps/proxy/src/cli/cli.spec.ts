@@ -34,6 +34,7 @@ describe('weave launch-proxy command line', () => {
     assert.equal(config?.iprange, '10.32.0.0/12');
     assert.equal(config?.store, 'sqlite');
     assert.equal(config?.releaseGraceSeconds, 30);
+    assert.equal(config?.peerReclaimAfterSeconds, 600);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -45,11 +46,12 @@ describe('weave launch-proxy command line', () => {
 
   test('repeatable -L, durations, negated flags', async () => {
     const { config } = await launch([
-      '-L', 'tcp://127.0.0.1:1', '-L', 'unix:///tmp/w.sock', '--release-grace', '2m', '--resync-interval', '5s',
+      '-L', 'tcp://127.0.0.1:1', '-L', 'unix:///tmp/w.sock', '--release-grace', '2m', '--resync-interval', '5s', '--peer-reclaim-after', '3s',
       '--no-rewrite-hosts', '--no-multicast-route', '--with-ipam',
     ]);
     assert.deepEqual(config?.listen, ['tcp://127.0.0.1:1', 'unix:///tmp/w.sock']);
     assert.equal(config?.releaseGraceSeconds, 120);
+    assert.equal(config?.peerReclaimAfterSeconds, 3);
     assert.equal(config?.resyncIntervalSeconds, 5);
     assert.equal(config?.rewriteHosts, false);
     assert.equal(config?.multicastRoute, false);

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/config.loader';
 import { ProxyConfig } from '../config/proxy.config';
 import { packageRoot, VERSION } from '../version';
 import { launchOptions, toConfigValues } from './launch.options';
+import { addNetworkCommands } from './network.commands';
 import { addReportCommands } from './report.commands';
 
 /** Single-dash long flags from the seed page and older Weave scripts, mapped to commander's form. */
@@ -28,6 +29,7 @@ function buildProgram(onLaunch: (config: ProxyConfig) => Promise<void>): Command
     .showHelpAfterError();
   program.command('version').description('print the version').action(() => console.log(`weave-proxy ${VERSION}`));
   addReportCommands(program);
+  addNetworkCommands(program);
   const launch = program
     .command('launch-proxy')
     .description('run the Docker API proxy in the foreground')

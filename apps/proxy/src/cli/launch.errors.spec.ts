@@ -42,6 +42,8 @@ const BAD: Array<[string[], string]> = [
   [['--vxlan-vni', '0'], '--vxlan-vni: '],
   [['--vxlan-vni', 'ten'], '--vxlan-vni: "ten" is not a whole number'],
   [['--vxlan-port', '65536'], '--vxlan-port: '],
+  [['--peer-reclaim-after', '0'], '--peer-reclaim-after: "0" must be from 1s to 86400s'],
+  [['--peer-reclaim-after', 'soon'], '--peer-reclaim-after: "soon" is not a whole number of seconds'],
   [['--mtu', '1400b'], '--mtu: "1400b" is not a whole number'],
   [['--mtu', '100'], '--mtu: '],
   [['--dns-listen', 'not-an-ip'], '--dns-listen: "not-an-ip" is not ADDR[:PORT] with an IP address'],

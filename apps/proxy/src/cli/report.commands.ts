@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { adminGet } from './admin.client';
+import { PeersAnswer, peersText } from './peers.text';
 
 interface ContainerRow {
   id: string;
@@ -39,7 +40,7 @@ function psText(rows: ContainerRow[]): string {
   ]);
 }
 
-/** `weave status` and `weave ps`: read a running proxy's admin API and print it for a person. */
+/** `weave status` (with its peers section) and `weave ps`: read a running proxy's admin API and print it for a person. */
 export function addReportCommands(program: Command): void {
   const listen = ['-L, --listen <url>', 'the proxy to ask', 'tcp://127.0.0.1:12375'] as const;
   program
@@ -49,7 +50,8 @@ export function addReportCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { listen: string; json?: boolean }) => {
       const s = await adminGet<Record<string, unknown>>(o.listen, '/_weave/status');
-      console.log(o.json ? JSON.stringify(s, null, 2) : statusText(s));
+      const peers = await adminGet<PeersAnswer>(o.listen, '/_weave/peers');
+      console.log(o.json ? JSON.stringify({ ...s, peers }, null, 2) : `${statusText(s)}\n${peersText(peers)}`);
     });
   program
     .command('ps')

@@ -19,6 +19,7 @@ export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   vxlanVni: '--vxlan-vni',
   vxlanPort: '--vxlan-port',
   mtu: '--mtu',
+  peerReclaimAfterSeconds: '--peer-reclaim-after',
   releaseGraceSeconds: '--release-grace',
   rewriteInspect: '--rewrite-inspect',
   rewriteHosts: '--no-rewrite-hosts',

@@ -16,6 +16,7 @@ const PARSERS: Partial<Record<keyof ProxyConfig, TextParser>> = {
   vxlanPort: integer,
   mtu: integer,
   releaseGraceSeconds: (t) => seconds(t, 0),
+  peerReclaimAfterSeconds: (t) => seconds(t, 1),
   resyncIntervalSeconds: (t) => seconds(t, 1),
   attachTimeoutSeconds: (t) => seconds(t, 1, 3600),
   dnsListen: (t) => parseIpEndpoint(t, DNS_PORT),

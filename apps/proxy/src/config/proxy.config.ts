@@ -54,6 +54,12 @@ export class ProxyConfig {
    * bytes), else the bridge's.
    */
   @IsOptional() @IsInt() @Min(576) @Max(65485) mtu?: number;
+  /**
+   * Whole seconds, 1 … 86400 (`--store etcd://` only): a peer absent from the registry this long (as
+   * seen by a live peer) has its IPAM leases reclaimed. Longer than a reboot: a reclaimed address
+   * may go to another container while the dead host's containers still use it.
+   */
+  @IsInt() @Min(1) @Max(86400) peerReclaimAfterSeconds = 600;
   /** Whole seconds, 0 … 86400 (`--release-grace 2m` is 120). */
   @IsInt() @Min(0) @Max(86400) releaseGraceSeconds = 30;
 

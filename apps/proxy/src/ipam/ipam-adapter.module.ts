@@ -5,6 +5,7 @@ import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { IpamAddressAllocator } from './ipam.address-allocator';
+import { localPeerId } from './local.peer-id';
 
 // One DynamicModule object, so the store is opened once whoever imports IpamAdapterModule.
 const ipam = IpamModule.registerAsync({
@@ -13,6 +14,7 @@ const ipam = IpamModule.registerAsync({
     store: config.store,
     stateDir: config.stateDir,
     hostId: config.hostId,
+    peerId: localPeerId(config),
   }),
   inject: [PROXY_CONFIG],
 });

@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
-import { parseStoreUrl } from '@app/ipam';
+import { IpamAllocator, parseStoreUrl } from '@app/ipam';
 import { EndpointRegistry, EtcdPeerRegistry, IprouteVxlanDriver, PeerDirectory } from '@app/mesh';
 import { SpawnCommandRunner } from '@app/weave';
 import { PROXY_CONFIG } from '../config/config.tokens';
 import { ProxyConfig } from '../config/proxy.config';
 import { ControllerModule } from '../controller/controller.module';
+import { IpamAdapterModule } from '../ipam/ipam-adapter.module';
+import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { MetricsModule } from '../metrics/metrics.module';
 import { DataPlaneService } from './data-plane.service';
 import { buildSelf } from './peer.self';
 import { PeersService } from './peers.service';
 import { EndpointsService } from './endpoints.service';
-import { ENDPOINT_REGISTRY, PEER_DIRECTORY, VXLAN_DRIVER } from './peers.tokens';
+import { LeaseReclaimer } from './lease.reclaimer';
+import { ENDPOINT_REGISTRY, LEASE_RECLAIMER, PEER_DIRECTORY, VXLAN_DRIVER } from './peers.tokens';
 
 /** Seconds a crashed peer stays live for the others; the lease is refreshed every third of it. */
 export const PEER_TTL_SECONDS = 10;
@@ -34,17 +37,25 @@ async function mesh(config: ProxyConfig): Promise<Mesh | null> {
   return { directory, endpoints: registry.endpointRegistry() };
 }
 
+function leaseReclaimer(directory: PeerDirectory | null, ipam: IpamAllocator, config: ProxyConfig, root: Logger): LeaseReclaimer | null {
+  if (!directory) return null;
+  return new LeaseReclaimer(ipam, config.peerReclaimAfterSeconds * 1000, root.child({ component: 'peer-reclaim' }));
+}
+
 /**
  * The peers of the weave network (`--store etcd://` only): this host registered under a lease,
  * the others watched, this host's containers published as endpoint records under that lease and
- * every host's followed (weaveDNS reads them), and the VXLAN data plane converged on both. Nothing runs with the embedded store.
+ * every host's followed (weaveDNS reads them), the VXLAN data plane converged on both, and the
+ * leases of peers gone longer than `--peer-reclaim-after` reclaimed. Nothing runs with the
+ * embedded store.
  */
 @Module({
-  imports: [ControllerModule, MetricsModule],
+  imports: [ControllerModule, MetricsModule, IpamAdapterModule],
   providers: [
     { provide: MESH, useFactory: mesh, inject: [PROXY_CONFIG] },
     { provide: PEER_DIRECTORY, useFactory: (m: Mesh | null) => m?.directory ?? null, inject: [MESH] },
     { provide: ENDPOINT_REGISTRY, useFactory: (m: Mesh | null) => m?.endpoints ?? null, inject: [MESH] },
+    { provide: LEASE_RECLAIMER, useFactory: leaseReclaimer, inject: [PEER_DIRECTORY, IpamAllocator, PROXY_CONFIG, ROOT_LOGGER] },
     { provide: VXLAN_DRIVER, useFactory: () => new IprouteVxlanDriver(new SpawnCommandRunner()) },
     DataPlaneService,
     EndpointsService,

@@ -6,6 +6,7 @@ import { FakeVxlanDriver, MemoryPeerRegistry, MemoryPeerStore } from '@app/mesh/
 import { ProxyConfig } from '../config/proxy.config';
 import { DataPlaneService } from './data-plane.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { PeerLinger } from './peer.linger';
 import { PeersService } from './peers.service';
 
 const peer = (id: string): PeerRecord => ({ id, address: `192.168.77.${id.length}`, mtu: 1450, hostname: 'h', since: new Date(0).toISOString() });
@@ -28,9 +29,10 @@ async function gauge(metrics: MetricsService): Promise<Record<string, number>> {
 describe('PeersService', () => {
   test('without etcd: reports disabled, the gauges stay at zero', async () => {
     const metrics = new MetricsService();
-    const service = new PeersService(null, metrics, silent, dataPlane().plane);
+    const service = new PeersService(null, metrics, silent, dataPlane().plane, null);
     await service.onApplicationBootstrap();
     assert.deepEqual(service.report(), { enabled: false });
+    await assert.rejects(service.removePeer('bb'), { code: 'WPX_PEERS_DISABLED', status: 400 });
     assert.deepEqual(await gauge(metrics), { live: 0, gone: 0 });
     await service.onApplicationShutdown();
   });
@@ -41,7 +43,10 @@ describe('PeersService', () => {
     await other.start();
     const metrics = new MetricsService();
     const { driver, plane } = dataPlane();
-    const service = new PeersService(new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS), metrics, silent, plane);
+    let clock = 0;
+    const linger = new PeerLinger(10_000, () => clock);
+    const directory = new PeerDirectory(new MemoryPeerRegistry(store), peer('a'), OPTIONS);
+    const service = new PeersService(directory, metrics, silent, plane, null, linger);
     await service.onApplicationBootstrap();
     assert.deepEqual(await gauge(metrics), { live: 2, gone: 0 });
     assert.deepEqual(await driver.floodTargets('vxlan-weave'), ['192.168.77.2'], 'flooding to bb');
@@ -53,7 +58,11 @@ describe('PeersService', () => {
     assert.deepEqual(report.enabled && report.live.map((p) => p.id), ['a']);
     assert.deepEqual(report.enabled && report.gone.map((p) => p.id), ['bb']);
     assert.deepEqual(await gauge(metrics), { live: 1, gone: 1 });
-    assert.deepEqual(await driver.floodTargets('vxlan-weave'), [], 'no entry for a gone peer');
+    assert.deepEqual(await driver.floodTargets('vxlan-weave'), ['192.168.77.2'], 'a peer that just went keeps its entry (a restart comes back)');
+    clock = 10_000;
+    await directory.sync(); // the next sync (or the linger's own timer) converges again
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await driver.floodTargets('vxlan-weave'), [], 'no entry for a peer gone longer than the linger');
     await service.onApplicationShutdown();
     assert.deepEqual([...store.records.keys()], [], 'left: its record is gone at once');
   });

@@ -5,3 +5,6 @@ export const PEER_DIRECTORY = Symbol('PEER_DIRECTORY');
 export const VXLAN_DRIVER = Symbol('VXLAN_DRIVER');
 /** The `EndpointRegistry` (etcd, sharing the peer registry's lease), or null without `--store etcd://`. */
 export const ENDPOINT_REGISTRY = Symbol('ENDPOINT_REGISTRY');
+
+/** The `LeaseReclaimer`, or null without `--store etcd://`. */
+export const LEASE_RECLAIMER = Symbol('LEASE_RECLAIMER');
