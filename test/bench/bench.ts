@@ -1,17 +1,21 @@
 // `npm run bench`: every workload directly against dockerd (or a reference server) and through the
 // proxy, interleaved in the same run, reported as medians and proxy/direct ratios. Progress goes to
 // stderr; stdout gets the table, the notes and one JSON line with every number.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOCKER_SOCKET_URL } from '../support/http.client';
 import { removeRunContainers } from '../support/names';
 import { ProxyHandle, startProxy } from '../support/proxy.harness';
+import { archiveBench } from './archive.bench';
 import { BenchContext } from './context';
 import { crashLoopBench } from './crashloop.bench';
+import { cpuBench } from './cpu.bench';
 import { dnsBench } from './dns.bench';
 import { load1, otherProxies } from './environment';
+import { HaproxyHandle, startHaproxy } from './haproxy';
 import { httpBench } from './http.bench';
+import { Side } from './interleave';
 import { ipamBench } from './ipam.bench';
 import { logsBench } from './logs.bench';
 import { multihostBench } from './multihost.bench';
@@ -24,10 +28,11 @@ import { formatNotes, formatTable } from './table';
 
 type Workload = (ctx: BenchContext) => Promise<BenchRow[]>;
 
-/** Through the main proxy, each with its own peak-RSS phase. */
+/** Through the main proxy (and HAProxy), each with its own peak-RSS phase. */
 const PROXIED: [string, Workload][] = [
   ['http', httpBench],
   ['logs', logsBench],
+  ['archive', archiveBench],
   ['stdin', stdinBench],
   ['docker run', runBench],
   ['crash loop', crashLoopBench],
@@ -43,16 +48,21 @@ async function main(): Promise<number> {
   const rows: BenchRow[] = [];
   const env = new EnvironmentWatch();
   let proxy: ProxyHandle | undefined;
-  const stopOnSignal = (): void => void cleanup(proxy, stateDir).finally(() => process.exit(130));
+  let haproxy: HaproxyHandle | undefined;
+  const stopOnSignal = (): void => void cleanup(proxy, stateDir, haproxy).finally(() => process.exit(130));
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
     progress('starting the proxy');
     proxy = await startProxy(['--log-level', 'warn', '--state-dir', join(stateDir, 'main')]);
-    const ctx: BenchContext = { hosts: { direct: DOCKER_SOCKET_URL, proxy: proxy.url }, progress };
+    haproxy = await guardedStart();
+    const sides: Side[] = haproxy ? ['direct', 'proxy', 'haproxy'] : ['direct', 'proxy'];
+    const ctx: BenchContext = { hosts: { direct: DOCKER_SOCKET_URL, proxy: proxy.url, haproxy: haproxy?.url }, sides, progress };
     const rss = new RssSampler(proxy.process!.pid!);
     env.ownPids.push(proxy.process!.pid!);
     env.look();
+    const pids = { direct: dockerdPid(), proxy: proxy.process!.pid!, haproxy: haproxy?.pid };
+    rows.push(...(await guarded('CPU', () => rss.phase('CPU', () => cpuBench(ctx, pids)))));
     for (const [name, workload] of PROXIED) {
       rows.push(...(await guarded(name, () => rss.phase(name, () => workload(ctx)))));
       env.look();
@@ -60,13 +70,15 @@ async function main(): Promise<number> {
     rows.push(...rss.finish());
     await proxy.stop();
     proxy = undefined;
+    await haproxy?.stop();
+    haproxy = undefined;
     rows.push(...(await guarded('IPAM', () => ipamBench(ctx))));
     rows.push(...(await guarded('DNS', () => dnsBench(ctx, join(stateDir, 'dns')))));
     rows.push(...(await guarded('cross-host', () => multihostBench(ctx))));
   } catch (err) {
     rows.push(errorRow('proxy', err));
   } finally {
-    await cleanup(proxy, stateDir);
+    await cleanup(proxy, stateDir, haproxy);
   }
   env.look();
   report(rows, env, (Date.now() - started) / 1000);
@@ -92,10 +104,32 @@ async function guarded(name: string, work: () => Promise<BenchRow[]>): Promise<B
   }
 }
 
-async function cleanup(proxy: ProxyHandle | undefined, stateDir: string): Promise<void> {
+async function cleanup(proxy: ProxyHandle | undefined, stateDir: string, haproxy?: HaproxyHandle): Promise<void> {
   await proxy?.stop().catch(() => undefined);
+  await haproxy?.stop().catch(() => undefined);
   await removeRunContainers().catch((err) => progress(`cleanup: ${(err as Error).message}`));
   rmSync(stateDir, { recursive: true, force: true });
+}
+
+/** HAProxy as the reference relay; without it (not installed, or it fails) only two sides run. */
+async function guardedStart(): Promise<HaproxyHandle | undefined> {
+  try {
+    const h = await startHaproxy();
+    progress(h ? `HAProxy (mode tcp) on ${h.url}` : 'HAProxy not installed: no reference relay column');
+    return h;
+  } catch (err) {
+    progress(`HAProxy did not start: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** dockerd's pid (for its CPU per request), from its pid file; undefined when unreadable. */
+function dockerdPid(): number | undefined {
+  try {
+    return Number(readFileSync('/var/run/docker.pid', 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What else ran on the machine: load averages and other proxies (they reconcile our containers too). */

@@ -52,7 +52,7 @@ export async function dnsBench(ctx: BenchContext, stateDir: string): Promise<Ben
     if (run.code !== 0) throw new Error(`docker run via the DNS proxy: ${run.stderr.trim()}`);
     await waitAnswers(dnsmasqPort, weaveName, 'dnsmasq');
     await waitAnswers(proxyPort, weaveName, 'the proxy', true);
-    const ports: Record<Side, number> = { direct: dnsmasqPort, proxy: proxyPort };
+    const ports: Record<Side, number> = { direct: dnsmasqPort, proxy: proxyPort, haproxy: 0 };
     const rows: BenchRow[] = [];
     for (const [label, name] of [['weave name', weaveName], ['forwarded name', FORWARDED.name]]) {
       ctx.progress(`DNS ${label}: ${ROUNDS} rounds of up to ${LOOP.queries} queries each way`);

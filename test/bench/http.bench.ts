@@ -1,11 +1,11 @@
 import * as http from 'node:http';
 import { endpointOf } from '../support/http.client';
-import { BenchContext } from './context';
+import { BenchContext, hostOf } from './context';
 import { interleave, Side } from './interleave';
-import { BenchRow } from './result';
-import { median, msSince, percentile } from './stats';
+import { BenchRow, sidedRow } from './result';
+import { msSince, percentile } from './stats';
 
-interface HttpCase {
+export interface HttpCase {
   path: string;
   concurrency: number;
   requests: number;
@@ -23,49 +23,46 @@ const CASES: HttpCase[] = [
   { path: '/containers/json', concurrency: 1, requests: 500 },
   { path: '/containers/json', concurrency: 32, requests: 2000 },
 ];
-const ROUNDS = 5;
+const ROUNDS = 3;
 const ROUND_LIMIT_MS = 20_000;
 const CASE_BUDGET_MS = 40_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
- * Workload 1: small GETs with keep-alive connections (dockerd over its unix socket, the proxy over
- * loopback TCP), `requests` per round spread over `concurrency` workers; latency p50/p99 and req/s.
+ * Workload 1: small GETs with keep-alive connections (dockerd over its unix socket, the proxy and
+ * HAProxy over loopback TCP), `requests` per round spread over `concurrency` workers; latency
+ * p50/p99 and req/s.
  */
 export async function httpBench(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const c of CASES) {
     const name = `GET ${c.path} c=${c.concurrency}`;
     ctx.progress(`${name}: ${ROUNDS} rounds x ${c.requests} requests each way`);
-    const agents = { direct: agentFor(c.concurrency), proxy: agentFor(c.concurrency) };
+    const agents = Object.fromEntries(ctx.sides.map((side) => [side, agentFor(c.concurrency)])) as Record<Side, http.Agent>;
     try {
-      for (const side of ['direct', 'proxy'] as const) await runRound(ctx.hosts[side], agents[side], { ...c, requests: 100 });
-      const res = await interleave({ rounds: ROUNDS, budgetMs: CASE_BUDGET_MS }, (side: Side) =>
-        runRound(ctx.hosts[side], agents[side], c),
+      for (const side of ctx.sides) await runRound(hostOf(ctx, side), agents[side], { ...c, requests: 100 });
+      const res = await interleave({ rounds: ROUNDS, budgetMs: CASE_BUDGET_MS, sides: ctx.sides }, (side: Side) =>
+        runRound(hostOf(ctx, side), agents[side], c),
       );
-      const pick = (f: (r: RoundResult) => number) => ({ direct: res.direct.map(f), proxy: res.proxy.map(f) });
-      rows.push(row(`${name} p50`, pick((r) => r.p50), 'ms'));
-      rows.push(row(`${name} p99`, pick((r) => r.p99), 'ms'));
-      rows.push({ ...row(`${name} throughput`, pick((r) => r.rps), 'req/s'), higherIsBetter: true });
+      const pick = (f: (r: RoundResult) => number) =>
+        ({ direct: res.direct.map(f), proxy: res.proxy.map(f), haproxy: res.haproxy.map(f) });
+      rows.push(sidedRow(`${name} p50`, pick((r) => r.p50), 'ms'));
+      rows.push(sidedRow(`${name} p99`, pick((r) => r.p99), 'ms'));
+      rows.push(sidedRow(`${name} throughput`, pick((r) => r.rps), 'req/s', true));
     } catch (err) {
       rows.push({ workload: name, unit: '', error: (err as Error).message });
     } finally {
-      agents.direct.destroy();
-      agents.proxy.destroy();
+      for (const agent of Object.values(agents)) agent.destroy();
     }
   }
   return rows;
 }
 
-function row(workload: string, rounds: { direct: number[]; proxy: number[] }, unit: string): BenchRow {
-  return { workload, direct: median(rounds.direct), proxy: median(rounds.proxy), unit, rounds };
-}
-
-const agentFor = (concurrency: number): http.Agent =>
+export const agentFor = (concurrency: number): http.Agent =>
   new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 
 /** One round: `requests` GETs by `concurrency` workers sharing a counter; stops early at the time limit. */
-async function runRound(host: string, agent: http.Agent, c: HttpCase): Promise<RoundResult> {
+export async function runRound(host: string, agent: http.Agent, c: HttpCase): Promise<RoundResult> {
   const target = { ...endpointOf(host), agent, path: c.path };
   const latencies: number[] = [];
   const deadline = Date.now() + ROUND_LIMIT_MS;

@@ -1,10 +1,10 @@
 import * as http from 'node:http';
 import { dockerApi, endpointOf } from '../support/http.client';
 import { uniqueName } from '../support/names';
-import { BenchContext } from './context';
+import { BenchContext, hostOf } from './context';
 import { interleave, Side } from './interleave';
-import { BenchRow } from './result';
-import { MB, median, msSince } from './stats';
+import { BenchRow, sidedRow } from './result';
+import { MB, msSince } from './stats';
 import { MuxPayloadCounter } from './stream.count';
 
 const LOG_BYTES = 200 * MB;
@@ -24,17 +24,8 @@ export async function logsBench(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     await readLogs(ctx.hosts.direct, id); // warm the page cache for both sides
     ctx.progress(`${workload}: ${ROUNDS} reads each way`);
-    const res = await interleave({ rounds: ROUNDS, budgetMs: 90_000 }, (side: Side) => readLogs(ctx.hosts[side], id));
-    return [
-      {
-        workload,
-        direct: median(res.direct),
-        proxy: median(res.proxy),
-        unit: 'MB/s',
-        higherIsBetter: true,
-        rounds: res,
-      },
-    ];
+    const res = await interleave({ rounds: ROUNDS, budgetMs: 120_000, sides: ctx.sides }, (side: Side) => readLogs(hostOf(ctx, side), id));
+    return [sidedRow(workload, res, 'MB/s', true)];
   } finally {
     await dockerApi('DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined);
   }

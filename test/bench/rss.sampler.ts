@@ -40,7 +40,7 @@ export class RssSampler {
     const hwm = this.read('VmHWM');
     const peak = Math.max(this.maxRss, Number.isFinite(hwm) ? hwm : 0, ...this.phases.map((p) => p.peak).filter(Number.isFinite));
     return [
-      { workload: 'proxy RSS after start', proxy: this.atStart / MB, unit: 'MB' },
+      { workload: 'proxy RSS idle (after start)', proxy: this.atStart / MB, unit: 'MB', note: 'goal <= 60 MB idle, <= 100 MB peak' },
       { workload: 'proxy peak RSS (whole run)', proxy: peak / MB, unit: 'MB' },
       ...this.phases.map((p) => ({ workload: `proxy peak RSS in ${p.name}`, proxy: p.peak / MB, unit: 'MB' })),
     ];

@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { spawnDocker } from '../support/docker.cli';
 import { uniqueName } from '../support/names';
-import { BenchContext } from './context';
+import { BenchContext, hostOf } from './context';
 import { interleave, Side } from './interleave';
-import { BenchRow } from './result';
-import { MB, median, msSince } from './stats';
+import { BenchRow, sidedRow } from './result';
+import { MB, msSince } from './stats';
 
 const TOTAL = 100 * MB;
 const CHUNK = randomBytes(MB);
@@ -20,17 +20,8 @@ const RUN_TIMEOUT_MS = 120_000;
 export async function stdinBench(ctx: BenchContext): Promise<BenchRow[]> {
   ctx.progress(`stdin 100 MB: ${ROUNDS} runs each way`);
   await catRoundTrip(ctx.hosts.direct); // warm-up
-  const res = await interleave({ rounds: ROUNDS, budgetMs: 90_000 }, (side: Side) => catRoundTrip(ctx.hosts[side]));
-  return [
-    {
-      workload: 'stdin 100 MB docker run -i cat',
-      direct: median(res.direct),
-      proxy: median(res.proxy),
-      unit: 'MB/s',
-      higherIsBetter: true,
-      rounds: res,
-    },
-  ];
+  const res = await interleave({ rounds: ROUNDS, budgetMs: 120_000, sides: ctx.sides }, (side: Side) => catRoundTrip(hostOf(ctx, side)));
+  return [sidedRow('stdin 100 MB docker run -i cat', res, 'MB/s', true)];
 }
 
 /** One `docker run -i ... cat`, 100 MB in with backpressure, bytes counted out; answers MB/s. */
