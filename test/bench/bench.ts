@@ -38,6 +38,13 @@ const PROXIED: [string, Workload][] = [
   ['crash loop', crashLoopBench],
 ];
 
+/**
+ * WPX_BENCH_ONLY=CPU,http,archive runs only the named workloads (CPU, http, logs, archive, stdin,
+ * docker run, crash loop, IPAM, DNS, cross-host; case-insensitive), for a quick look while working on one of them.
+ */
+const ONLY = process.env.WPX_BENCH_ONLY?.toLowerCase().split(',').map((s) => s.trim());
+const selected = (name: string): boolean => !ONLY || ONLY.includes(name.toLowerCase());
+
 const progress = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
@@ -62,8 +69,8 @@ async function main(): Promise<number> {
     env.ownPids.push(proxy.process!.pid!);
     env.look();
     const pids = { direct: dockerdPid(), proxy: proxy.process!.pid!, haproxy: haproxy?.pid };
-    rows.push(...(await guarded('CPU', () => rss.phase('CPU', () => cpuBench(ctx, pids)))));
-    for (const [name, workload] of PROXIED) {
+    if (selected('CPU')) rows.push(...(await guarded('CPU', () => rss.phase('CPU', () => cpuBench(ctx, pids)))));
+    for (const [name, workload] of PROXIED.filter(([n]) => selected(n))) {
       rows.push(...(await guarded(name, () => rss.phase(name, () => workload(ctx)))));
       env.look();
     }
@@ -72,9 +79,9 @@ async function main(): Promise<number> {
     proxy = undefined;
     await haproxy?.stop();
     haproxy = undefined;
-    rows.push(...(await guarded('IPAM', () => ipamBench(ctx))));
-    rows.push(...(await guarded('DNS', () => dnsBench(ctx, join(stateDir, 'dns')))));
-    rows.push(...(await guarded('cross-host', () => multihostBench(ctx))));
+    if (selected('IPAM')) rows.push(...(await guarded('IPAM', () => ipamBench(ctx))));
+    if (selected('DNS')) rows.push(...(await guarded('DNS', () => dnsBench(ctx, join(stateDir, 'dns')))));
+    if (selected('cross-host')) rows.push(...(await guarded('cross-host', () => multihostBench(ctx))));
   } catch (err) {
     rows.push(errorRow('proxy', err));
   } finally {

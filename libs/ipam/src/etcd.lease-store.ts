@@ -1,4 +1,4 @@
-import { Etcd3, IOptions, Namespace } from 'etcd3';
+import type { Etcd3, IOptions, Namespace } from 'etcd3';
 import { isDomainError } from '@app/common';
 import { IpamStoreUnavailableError } from './errors';
 import { EtcdKeys } from './etcd.keys';
@@ -38,7 +38,7 @@ export class EtcdLeaseStore implements LeaseStore {
       // Without a deadline a call to a silent endpoint waits for a connection indefinitely.
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + attemptMs }),
     };
-    this.client = new Etcd3(clientOptions);
+    this.client = new (loadEtcd3())(clientOptions);
     this.kv = this.client.namespace(options.prefix ?? DEFAULT_PREFIX);
   }
 
@@ -146,4 +146,13 @@ function describeFailure(err: unknown): string {
     .replace(/,(Waiting for LB pick|name resolution:.*)$/, '')
     .replace(/\. Last error: Error: (.*)$/, ' ($1)')
     .trim();
+}
+
+/**
+ * etcd3 (gRPC and its protobufs) is loaded on first use: it costs about 24 MB of resident memory,
+ * and only `--store etcd://` needs it.
+ */
+function loadEtcd3(): typeof Etcd3 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('etcd3') as typeof import('etcd3')).Etcd3;
 }

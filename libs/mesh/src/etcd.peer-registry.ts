@@ -1,4 +1,4 @@
-import { Etcd3, Lease, Namespace } from 'etcd3';
+import type { Etcd3, Lease, Namespace } from 'etcd3';
 import { PeerRecord, parsePeerRecord } from './peer';
 import { EtcdEndpointRegistry } from './endpoints/etcd.endpoint-registry';
 import { guardEtcd, watchEtcdPrefix } from './etcd.guard';
@@ -30,7 +30,7 @@ export class EtcdPeerRegistry implements PeerRegistry {
     options: EtcdPeerRegistryOptions = {},
   ) {
     const budget = options.timeoutMs ?? 4500;
-    this.client = new Etcd3({
+    this.client = new (loadEtcd3())({
       hosts: endpoints,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + budget / 3 }),
     });
@@ -85,4 +85,13 @@ export class EtcdPeerRegistry implements PeerRegistry {
   private guard<T>(call: () => Promise<T>): Promise<T> {
     return guardEtcd(this.endpoints, call);
   }
+}
+
+/**
+ * etcd3 (gRPC and its protobufs) is loaded on first use: it costs about 24 MB of resident memory,
+ * and only `--store etcd://` needs it.
+ */
+function loadEtcd3(): typeof Etcd3 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('etcd3') as typeof import('etcd3')).Etcd3;
 }

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../config/config.loader';
 import { ProxyConfig } from '../config/proxy.config';
+import { dnsLimitsOf } from '../dns/dns.limits';
 import { runCli } from './cli';
 
 const PREFIX = 'weave launch-proxy: ';
@@ -46,6 +47,9 @@ const BAD: Array<[string[], string]> = [
   [['--peer-reclaim-after', 'soon'], '--peer-reclaim-after: "soon" is not a whole number of seconds'],
   [['--mtu', '1400b'], '--mtu: "1400b" is not a whole number'],
   [['--mtu', '100'], '--mtu: '],
+  [['--dns-client-rate', '0'], '--dns-client-rate: '],
+  [['--dns-client-rate', 'fast'], '--dns-client-rate: "fast" is not a whole number'],
+  [['--dns-client-burst', '0'], '--dns-client-burst: '],
   [['--dns-listen', 'not-an-ip'], '--dns-listen: "not-an-ip" is not ADDR[:PORT] with an IP address'],
   [['--dns-listen', '127.0.0.1:65536'], '--dns-listen: "127.0.0.1:65536" is not ADDR[:PORT]'],
   [['--dns-upstream', '10.0.0.2', '--dns-upstream', 'dns.example'], '--dns-upstream: "dns.example" is not ADDR[:PORT]'],
@@ -119,6 +123,15 @@ describe('launch-proxy: good values arrive parsed', () => {
     assert.deepEqual(config?.dnsUpstream, [{ host: '10.0.0.2', port: 53 }, { host: '::1', port: 53 }]);
     assert.equal(config?.logLevel, 'debug');
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.listen) && Object.isFrozen(config.dnsUpstream?.[0]));
+  });
+
+  test('weaveDNS client limits: 5000/s with a burst of twice the rate unless given', async () => {
+    const plain = await launch([]);
+    assert.deepEqual(dnsLimitsOf(plain.config!), { clientRatePerSecond: 5000, clientBurst: 10000 });
+    const given = await launch(['--dns-client-rate', '200', '--dns-client-burst', '50']);
+    assert.equal(given.code, 0, given.stderr);
+    assert.deepEqual(dnsLimitsOf(given.config!), { clientRatePerSecond: 200, clientBurst: 50 });
+    assert.deepEqual(dnsLimitsOf((await launch(['--dns-client-rate', '300'])).config!), { clientRatePerSecond: 300, clientBurst: 600 });
   });
 
   test('-H on another port of this host is not our own listener', async () => {

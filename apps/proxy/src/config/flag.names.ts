@@ -30,6 +30,8 @@ export const FLAG_NAMES: Record<keyof ProxyConfig, string> = {
   dnsListen: '--dns-listen',
   dnsDomain: '--dns-domain',
   dnsUpstream: '--dns-upstream',
+  dnsClientRate: '--dns-client-rate',
+  dnsClientBurst: '--dns-client-burst',
   hostnameFromLabel: '--hostname-from-label',
   hostnameMatch: '--hostname-match',
   hostnameReplacement: '--hostname-replacement',

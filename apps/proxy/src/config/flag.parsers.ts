@@ -21,6 +21,8 @@ const PARSERS: Partial<Record<keyof ProxyConfig, TextParser>> = {
   attachTimeoutSeconds: (t) => seconds(t, 1, 3600),
   dnsListen: (t) => parseIpEndpoint(t, DNS_PORT),
   dnsUpstream: (t) => parseIpEndpoint(t, DNS_PORT),
+  dnsClientRate: integer,
+  dnsClientBurst: integer,
   tls: goBool,
   tlsVerify: goBool,
 };

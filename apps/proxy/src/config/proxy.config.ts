@@ -77,6 +77,10 @@ export class ProxyConfig {
   @Check(dnsDomainProblem) dnsDomain = 'weave.local.';
   /** Unset: the host's resolv.conf servers (read at boot). */
   @IsOptional() dnsUpstream?: IpEndpoint[];
+  /** Queries per second one client address may send weaveDNS over the long run (token refill). */
+  @IsInt() @Min(1) @Max(1_000_000) dnsClientRate = 5_000;
+  /** Queries one client address may send at once before the rate applies; unset: twice the rate. */
+  @IsOptional() @IsInt() @Min(1) @Max(10_000_000) dnsClientBurst?: number;
   @IsOptional() @Check(nonEmptyProblem) hostnameFromLabel?: string;
   @Check(hostnameMatchProblem) hostnameMatch = '(.*)';
   @IsString() hostnameReplacement = '$1';

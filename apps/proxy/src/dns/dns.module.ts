@@ -14,6 +14,7 @@ import { BridgeAddressProbe } from './bridge-address.probe';
 import { DNS_PORT, DnsEndpoint, formatDnsEndpoint } from './dns.address';
 import { shuffled } from './dns.answer';
 import { RemoteEndpoints } from './dns.records';
+import { dnsLimitsOf } from './dns.limits';
 import { DnsResolver } from './dns.resolver';
 import { dnsSettings } from './dns.settings';
 import { WEAVE_DNS_ENDPOINT, WEAVE_DNS_SETTINGS } from './dns.tokens';
@@ -57,9 +58,9 @@ const RESOLV_CONF = '/etc/resolv.conf';
     },
     {
       provide: WeaveDnsServer,
-      useFactory: (endpoint: DnsEndpoint | null, resolver: DnsResolver | null, log: Logger, metrics: MetricsService) =>
-        endpoint && resolver ? new WeaveDnsServer(endpoint, resolver, log, metrics) : null,
-      inject: [WEAVE_DNS_ENDPOINT, DnsResolver, ROOT_LOGGER, MetricsService],
+      useFactory: (endpoint: DnsEndpoint | null, resolver: DnsResolver | null, log: Logger, metrics: MetricsService, config: ProxyConfig) =>
+        endpoint && resolver ? new WeaveDnsServer(endpoint, resolver, log, metrics, dnsLimitsOf(config)) : null,
+      inject: [WEAVE_DNS_ENDPOINT, DnsResolver, ROOT_LOGGER, MetricsService, PROXY_CONFIG],
     },
   ],
   exports: [WEAVE_DNS_SETTINGS],
