@@ -34,14 +34,14 @@ describe('a host joins and leaves the weave network', { skip: etcdSkipReason }, 
         const flood = await floodTargets(h);
         const macs = await macTargets(h);
         return !flood.includes(C.underlayAddress) && !macs.some((t) => t.startsWith(`${mac3}>`)) ? true : undefined;
-      }, { timeoutMs: 30_000, describe: logs });
+      }, { timeoutMs: 45_000, describe: logs });
     }
     await lookupUntil(a, c.a.name, `${c.c.name}.weave.local`, (out) => /NXDOMAIN|can't find/.test(out), logs);
   }
 
   async function cIsBack(how: string): Promise<void> {
     const [a, b] = hosts();
-    for (const h of [a, b]) await waitFor(`${how}: ${h.name} knows C`, async () => ((await knowsC(h)) ? true : undefined), { timeoutMs: 30_000, describe: logs });
+    for (const h of [a, b]) await waitFor(`${how}: ${h.name} knows C`, async () => ((await knowsC(h)) ? true : undefined), { timeoutMs: 45_000, describe: logs });
     await lookupUntil(a, c.a.name, `${c.c.name}.weave.local`, (out) => out.includes(c.c.address), logs);
   }
 
