@@ -12,6 +12,7 @@ import { queryLoop } from './dns.client';
 import { interleave, Side } from './interleave';
 import { BenchRow } from './result';
 import { median } from './stats';
+import { terminate } from '../support/child.process';
 
 const DNSMASQ = '/usr/sbin/dnsmasq';
 const WEAVE_ADDRESS = '10.40.2.1';
@@ -42,7 +43,7 @@ export async function dnsBench(ctx: BenchContext, stateDir: string): Promise<Ben
     writeFileSync(join(dir, 'hosts'), `${WEAVE_ADDRESS} ${weaveName}\n${FORWARDED.address} ${FORWARDED.name}\n`);
     const dnsmasqPort = await freePort();
     const dnsmasq = startDnsmasq(dir, dnsmasqPort);
-    cleanups.unshift(() => stopChild(dnsmasq));
+    cleanups.unshift(() => terminate(dnsmasq, 5000));
     const proxyPort = await freePort();
     ctx.progress('DNS: starting a proxy with --with-dns');
     const proxy = await startProxy([
@@ -128,14 +129,3 @@ async function stopProxy(proxy: ProxyHandle): Promise<void> {
   await proxy.stop();
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}

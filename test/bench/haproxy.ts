@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/proxy.harness';
 import { sleep } from '../support/wait';
+import { terminate } from '../support/child.process';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const DOCKER_SOCKET = '/var/run/docker.sock';
@@ -30,7 +31,7 @@ export async function startHaproxy(): Promise<HaproxyHandle | undefined> {
   const child = spawn(HAPROXY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
   child.on('error', () => undefined);
   const stop = async (): Promise<void> => {
-    await stopChild(child);
+    await terminate(child, 5000);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -75,14 +76,3 @@ async function waitListening(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`haproxy does not listen on 127.0.0.1:${port} after 5 s`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { rawRequest } from './http.client';
 import { sleep } from './wait';
+import { terminate } from './child.process';
+import { copyImages, removeAll } from './multihost/host.dockerd';
 
 /**
  * A second, private dockerd on this machine: another "host" for multi-host tests (two proxies, each
@@ -74,34 +76,5 @@ async function waitAnswering(url: string, child: ChildProcess, root: string): Pr
   throw new Error('second dockerd did not answer within 30 s');
 }
 
-function copyImages(images: string[], url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, DOCKER_HOST: 'unix:///var/run/docker.sock' };
-    const save = spawn('docker', ['save', ...images], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const load = spawn('docker', ['load', '-q'], { env: { ...env, DOCKER_HOST: url }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let err = '';
-    save.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    load.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    save.stdout!.pipe(load.stdin!);
-    load.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`copying images failed: ${err}`))));
-  });
-}
 
-/** Force-removes every container of that daemon (a daemon stopping would wait 10 s for each). */
-async function removeAll(url: string): Promise<void> {
-  const list = await rawRequest(url, 'GET', '/containers/json?all=1', { timeoutMs: 10_000 });
-  const ids = (JSON.parse(list.body.toString()) as Array<{ Id: string }>).map((c) => c.Id);
-  await Promise.all(ids.map((id) => rawRequest(url, 'DELETE', `/containers/${id}?force=1&v=1`, { timeoutMs: 20_000 })));
-}
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { rawRequest } from '../http.client';
 import { sleep } from '../wait';
 import { inNetns } from './exec';
+import { terminate } from '../child.process';
 
 /**
  * A dockerd inside a host's network namespace, entered with `nsenter --net` only (the mount and
@@ -82,21 +83,10 @@ export function copyImages(images: string[], url: string): Promise<void> {
 }
 
 /** Force-removes every container of that daemon (a stopping daemon would wait 10 s for each). */
-async function removeAll(url: string): Promise<void> {
+export async function removeAll(url: string): Promise<void> {
   const list = await rawRequest(url, 'GET', '/containers/json?all=1', { timeoutMs: 10_000 });
   const ids = (JSON.parse(list.body.toString()) as Array<{ Id: string }>).map((c) => c.Id);
   await Promise.all(ids.map((id) => rawRequest(url, 'DELETE', `/containers/${id}?force=1&v=1`, { timeoutMs: 20_000 })));
 }
 
-/** SIGTERM, then SIGKILL after 20 s; resolves when the process (the nsenter'd dockerd) is gone. */
-export function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+export { terminate };
