@@ -1,6 +1,6 @@
-import * as httpModule from 'node:http';
 import { IncomingMessage, Server } from 'node:http';
 import { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
 
 // dockerd's content types for a hijacked stream (multiplexed-stream from API 1.42 on).
 const RAW_STREAM = /^application\/vnd\.docker\.(?:raw|multiplexed)-stream\b/i;
@@ -54,23 +54,22 @@ export function detachFromHttpServer(socket: Duplex): void {
   (socket as Duplex & { setTimeout?: (ms: number) => void }).setTimeout?.(0);
 }
 
-type ConnectionListener = (this: Server, socket: Duplex) => void;
-
 /**
  * Gives a connection that Node's HTTP server handed over as an upgrade back to that server, for
- * a request that dockerd did not hijack after all: `held` (what the client sent after that
- * request) is read first, as the start of its next request. Node's `http._connectionListener`
- * (the listener every HTTP server runs on a new connection) sets the connection up again; a
- * connection with no server to go back to is closed.
+ * a request that dockerd did not hijack after all, or one a raw session does not relay: `held`
+ * (what the client sent after that request) is read first, as the start of its next request.
+ * The server's connection event is emitted again (`secureConnection` on a TLS server, whose
+ * `connection` is the TCP socket before the handshake), so that Node sets the connection up as
+ * new (a parser, its timeouts) and so do the listener's own hooks; a connection with no server to
+ * go back to is closed.
  */
 export function returnToHttpServer(socket: Duplex, held: Buffer): void {
   const server = (socket as Duplex & { server?: Server }).server;
-  const listen = (httpModule as unknown as { _connectionListener?: ConnectionListener })._connectionListener;
-  if (!server || !listen || socket.destroyed) {
+  if (!server || socket.destroyed) {
     socket.end();
     return;
   }
   if (held.length) socket.unshift(held);
-  listen.call(server, socket);
+  server.emit(server instanceof tls.Server ? 'secureConnection' : 'connection', socket);
   socket.resume();
 }

@@ -25,3 +25,25 @@ export function release(s: Duplex): void {
   if (s.writableEnded && !s.writableFinished) s.once('finish', () => s.destroy());
   else s.destroy();
 }
+
+/**
+ * Writes `chunk` to `to`; when `to` is full, pauses `from` until it drains (the backpressure a
+ * `pipe` would apply, for a relay that must look at every chunk).
+ */
+export function writeOrPause(to: Writable, chunk: Buffer, from: Readable): void {
+  if (to.write(chunk) || from.isPaused()) return;
+  from.pause();
+  to.once('drain', () => from.resume());
+}
+
+/**
+ * Raw bytes both ways between `client` and dockerd's `upstream` from now on (`relayRaw`), `held`
+ * (what the client sent ahead) first; either side closing releases the other.
+ */
+export function tunnel(client: Duplex, upstream: Duplex, held: Buffer[], meter: RelayMeter): void {
+  for (const b of held) upstream.write(b);
+  relayRaw(client, upstream, upstream, meter);
+  client.once('close', () => upstream.destroy());
+  upstream.once('close', () => release(client));
+  client.resume();
+}

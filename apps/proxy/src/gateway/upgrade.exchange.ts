@@ -7,7 +7,7 @@ import { relayRaw } from './raw.stream';
 import { RelayMeter } from './relay.meter';
 
 /**
- * One `Upgrade` request (or exec start/attach announced as one, see `announceHijacksAsUpgrades`)
+ * One `Upgrade` request (or exec start/attach announced as one, see `announceAsUpgrades`)
  * between a client connection and its own dockerd connection, up to the moment it becomes a raw
  * stream. dockerd receives the request head and its declared body (by `Content-Length` or
  * chunked framing) in one write, as from a direct client; client bytes after the body (stdin sent

@@ -1,8 +1,8 @@
 import { IncomingMessage } from 'node:http';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
 import { Duplex, Readable } from 'node:stream';
 import { DockerClient } from '@app/docker';
+import { connectToDocker } from './docker.connection';
 import { writeSocketError } from './docker-error.reply';
 import { answerHead, detachFromHttpServer, returnToHttpServer } from './hijack.answer';
 import { relayRaw, release } from './raw.stream';
@@ -40,7 +40,7 @@ export class UpgradeRelay {
    */
   handle(req: IncomingMessage, client: Duplex, head: Buffer, answered: (status: number) => void = () => {}): void {
     if (client.destroyed) return;
-    const upstream = this.connect();
+    const upstream = connectToDocker(this.docker);
     const untrack = this.track(client, upstream, upstream);
     const httpAgain = (held: Buffer | undefined): void => {
       untrack();
@@ -118,20 +118,5 @@ export class UpgradeRelay {
       }
       this.meter.closed();
     };
-  }
-
-  private connect(): net.Socket {
-    const { socketPath, host, port, tls: secure } = this.docker.endpoint;
-    if (secure) {
-      // No servername: Node sends SNI only for names and checks an IP against the IP SANs.
-      const socket = tls.connect({ host, port, ...this.docker.tlsFiles });
-      socket.allowHalfOpen = true;
-      return socket;
-    }
-    const socket = socketPath
-      ? net.connect({ path: socketPath, allowHalfOpen: true })
-      : net.connect({ host: host as string, port: port as number, allowHalfOpen: true });
-    socket.setNoDelay(true);
-    return socket;
   }
 }

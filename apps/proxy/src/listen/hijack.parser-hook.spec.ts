@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { Answer, EXEC, FRAME, RAW_200, fakeDockerd, hijackWith, proxyTo, startExec, until } from '../gateway/fake-dockerd.fixture';
 import { mayHijack } from '../gateway/hijack.requests';
-import { announceHijacksAsUpgrades } from './hijack.parser-hook';
+import { announceAsUpgrades } from './hijack.parser-hook';
 
 const NOT_FOUND = 'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n{"message":"no such"}\n';
 const DETACHED = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
@@ -33,12 +33,12 @@ const byRequest: Answer = (req, s, stdin) => {
   return false;
 };
 
-describe('exec start and attach without Upgrade are read as upgrades (announceHijacksAsUpgrades)', () => {
+describe('exec start and attach without Upgrade are read as upgrades (announceAsUpgrades)', () => {
   const closers: Array<() => void> = [];
   afterEach(() => closers.splice(0).forEach((c) => c()));
   async function setup(answer: Answer) {
     const d = await fakeDockerd(answer);
-    const p = await proxyTo(d.port, announceHijacksAsUpgrades);
+    const p = await proxyTo(d.port, (s) => announceAsUpgrades(s, mayHijack));
     closers.push(() => d.server.close(), () => p.server.close(), () => p.docker.agent.destroy());
     return { d, p };
   }

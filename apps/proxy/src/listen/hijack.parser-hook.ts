@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Socket } from 'node:net';
-import { mayHijack } from '../gateway/hijack.requests';
 
 // Node's request parser (llhttp through `internalBinding('http_parser')`) and its method table:
 // the method reaches the headers-complete callback as an index into `_http_common.methods`.
@@ -12,6 +11,7 @@ type HeadersComplete = (this: ParserLike, ...args: unknown[]) => number;
 interface ParserLike {
   socket?: unknown;
   _url?: string;
+  incoming?: object;
   constructor: { kOnHeadersComplete: number };
   [slot: number]: HeadersComplete;
   [HOOKED]?: boolean;
@@ -22,23 +22,34 @@ const ARG_METHOD = 3;
 const ARG_URL = 4;
 const ARG_UPGRADE = 7;
 /** Connections of the proxy's own listeners (parsers are pooled and shared with HTTP clients). */
-const served = new WeakSet<object>();
+const served = new WeakMap<object, Wanted>();
+/** Requests this hook turned into upgrades (they did not ask for one). */
+const announced = new WeakSet<object>();
+
+/** Whether a request (method, request target as sent) should reach the `upgrade` event. */
+export type Wanted = (method: string | undefined, url: string | undefined) => boolean;
+
+/** Whether `req` reached the `upgrade` event because of `announceAsUpgrades`, not by asking. */
+export function wasAnnounced(req: object): boolean {
+  return announced.has(req);
+}
 
 /**
- * Makes `server` treat every request dockerd may hijack without `Upgrade` (exec start, attach:
- * `mayHijack`) as an upgrade: Node then stops parsing at the end of its head and emits `upgrade`
- * with every byte that follows, so stdin a client sends before dockerd's answer is never read
- * as another HTTP request (it was answered `400 Bad Request` and the stream lost). Node offers
- * no public hook for this: llhttp's headers-complete callback is wrapped, once per pooled parser,
- * and answers "upgrade" (its return value 2, as for `Connection: Upgrade`) for these requests on
- * this server's connections only. Whatever dockerd answers, the gateway's `UpgradeRelay` relays
- * it byte for byte and hands a connection that was not hijacked back to the HTTP server.
+ * Makes `server` treat every request `wanted` picks as an upgrade: Node then stops parsing at the
+ * end of its head and emits `upgrade` with every byte that follows. Two kinds are picked:
+ * - requests dockerd may hijack without `Upgrade` (exec start, attach: `mayHijack`), so stdin a
+ *   client sends before dockerd's answer is never read as another HTTP request (it was answered
+ *   `400 Bad Request` and the stream lost); the gateway's `UpgradeRelay` relays them;
+ * - pass-through requests, whose connection the gateway then relays as bytes (`RawSession`).
+ * Node offers no public hook for this: llhttp's headers-complete callback is wrapped, once per
+ * pooled parser, and answers "upgrade" (its return value 2, as for `Connection: Upgrade`) for
+ * these requests on this server's connections only; `wasAnnounced` tells them from real upgrades.
  */
-export function announceHijacksAsUpgrades(server: http.Server): void {
+export function announceAsUpgrades(server: http.Server, wanted: Wanted): void {
   const event = server instanceof https.Server ? 'secureConnection' : 'connection';
   server.on(event, (socket: Socket & { parser?: ParserLike }) => {
     if (!socket.parser) return;
-    served.add(socket);
+    served.set(socket, wanted);
     hook(socket.parser);
   });
 }
@@ -48,11 +59,12 @@ function hook(parser: ParserLike): void {
   const slot = parser.constructor.kOnHeadersComplete;
   const original = parser[slot];
   parser[slot] = function (this: ParserLike, ...args: unknown[]): number {
-    if (!args[ARG_UPGRADE] && served.has(this.socket as object)) {
-      const url = (args[ARG_URL] as string | undefined) ?? this._url;
-      if (mayHijack(methods[args[ARG_METHOD] as number], url)) args[ARG_UPGRADE] = true;
-    }
-    return original.apply(this, args);
+    const wanted = args[ARG_UPGRADE] ? undefined : served.get(this.socket as object);
+    if (!wanted?.(methods[args[ARG_METHOD] as number], (args[ARG_URL] as string | undefined) || this._url)) return original.apply(this, args);
+    args[ARG_UPGRADE] = true;
+    const ret = original.apply(this, args);
+    if (this.incoming) announced.add(this.incoming);
+    return ret;
   };
   parser[HOOKED] = true;
 }

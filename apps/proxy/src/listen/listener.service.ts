@@ -10,14 +10,18 @@ import { serverTlsMaterial } from '../config/tls.files';
 import { GatewayService } from '../gateway/gateway.service';
 import { Logger, ROOT_LOGGER } from '../logging/logger';
 import { isLoopback, ListenAddress, parseListenAddress } from '../config/listen-address';
-import { httpServerOptions, httpsServerOptions } from './server.options';
-import { replyClientError } from './client-error.reply';
-import { announceHijacksAsUpgrades } from './hijack.parser-hook';
+import { HEADERS_TIMEOUT_MS, httpServerOptions, httpsServerOptions, KEEP_ALIVE_TIMEOUT_MS } from './server.options';
+import { MAX_REQUEST_HEAD_BYTES, replyClientError } from './client-error.reply';
+import { announceAsUpgrades, wasAnnounced } from './hijack.parser-hook';
+import { mayHijack } from '../gateway/hijack.requests';
+import { RawSettings } from '../gateway/gateway.service';
 import { bindServer, closeServers } from './server.binding';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 const ADMIN_PREFIX = '/_weave/';
+/** How long requests in flight may take to finish at shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 /** Whether a request is for the admin API (`/_weave/...`), never for dockerd. */
 export function isAdminPath(url: string | undefined): boolean {
@@ -63,7 +67,8 @@ export class ListenerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeServers(this.servers);
+    this.gateway.closeStreams(SHUTDOWN_GRACE_MS);
+    await closeServers(this.servers, SHUTDOWN_GRACE_MS);
   }
 
   private createServer(addr: ListenAddress, dispatch: RequestHandler): http.Server {
@@ -71,8 +76,12 @@ export class ListenerService implements OnApplicationShutdown {
     const server = secure
       ? https.createServer(httpsServerOptions(serverTlsMaterial(this.config), this.config.tlsVerify), dispatch)
       : http.createServer(httpServerOptions(), dispatch);
-    server.on('upgrade', (req, socket, head) => this.gateway.upgrade(req, socket, head));
-    announceHijacksAsUpgrades(server);
+    server.on('upgrade', (req, socket, head) => {
+      // Announced by us and not a hijack: a pass-through request, relayed as bytes from here.
+      if (wasAnnounced(req) && !mayHijack(req.method, req.url)) this.gateway.relayRawFrom(req, socket, head, this.raw);
+      else this.gateway.upgrade(req, socket, head);
+    });
+    announceAsUpgrades(server, (method, url) => mayHijack(method, url) || this.relaysRaw(method, url));
     // A broken request or a refused handshake concerns that one connection only; a malformed
     // request gets dockerd's 400/431 answer rather than a reset.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => replyClientError(err, socket));
@@ -80,6 +89,17 @@ export class ListenerService implements OnApplicationShutdown {
     if (secure) server.on('tlsClientError', (err: Error, socket: Duplex) => this.refused(err, socket));
     return server;
   }
+
+  /** Docker API requests that are not handled endpoints go raw; `/_weave/...` never does. */
+  private relaysRaw(method: string | undefined, url: string | undefined): boolean {
+    return !isAdminPath(url) && this.gateway.relaysRaw(method, url);
+  }
+
+  private readonly raw: RawSettings = {
+    relaysRaw: (head) => this.relaysRaw(head.method, head.url),
+    maxHeadBytes: MAX_REQUEST_HEAD_BYTES,
+    timeouts: { keepAliveMs: KEEP_ALIVE_TIMEOUT_MS, headersMs: HEADERS_TIMEOUT_MS },
+  };
 
   private refused(err: Error, socket: Duplex): void {
     this.log.debug({ err: err.message }, 'tls handshake refused');
