@@ -82,4 +82,18 @@ describe('EtcdPeerRegistry on a real etcd', { skip: etcdSkipReason }, () => {
     }
     await a.close();
   });
+
+  test('store unreachable after a join: the lost lease is retried at a pace, never in a loop (CPU stays low)', async () => {
+    const port = await freePort();
+    const a = new EtcdPeerRegistry([`http://127.0.0.1:${port}`], { timeoutMs: 1500 });
+    const lost: Error[] = [];
+    await a.join(peer('aa'), 1, (e) => lost.push(e)).catch(() => undefined);
+    const cpuBefore = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 3000));
+    const cpu = process.cpuUsage(cpuBefore);
+    await a.close();
+    // Before: each lost lease was replaced at once by one that failed at once, thousands a second.
+    assert.ok(lost.length <= 10, `${lost.length} lease losses reported in 3 s`);
+    assert.ok(cpu.user + cpu.system < 1_500_000, `${(cpu.user + cpu.system) / 1000} ms of CPU in 3 s`);
+  });
 });

@@ -12,6 +12,8 @@ export interface EtcdPeerRegistryOptions {
 }
 
 const DEFAULT_PREFIX = '/weave-proxy/peers/';
+/** How long after a lost lease a new one is made. */
+const REJOIN_PAUSE_MS = 1000;
 
 /**
  * The peer list in etcd: `<prefix><id>` → `PeerRecord` JSON, attached to this peer's lease (etcd3's
@@ -23,6 +25,7 @@ export class EtcdPeerRegistry implements PeerRegistry {
   private readonly kv: Namespace;
   private lease: Lease | undefined;
   private closed = false;
+  private rejoin?: NodeJS.Timeout;
 
   /** `endpoints`: `http://host:port` URLs (see the IPAM's `parseStoreUrl`). Connects lazily. */
   constructor(
@@ -43,8 +46,11 @@ export class EtcdPeerRegistry implements PeerRegistry {
     lease.on('lost', (err) => {
       if (this.closed || this.lease !== lease) return;
       onLost?.(err);
-      // A new lease, a new put: retried by the caller's periodic re-join if the store is still down.
-      void this.join(self, ttlSeconds, onLost).catch((e: Error) => onLost?.(e));
+      // A new lease, a new put, after a pause: with etcd down the new lease is lost at once too,
+      // and replacing it at once spun the event loop (100% CPU, every request through the proxy
+      // waiting seconds). Still down then: lost again, retried again, at this pace.
+      clearTimeout(this.rejoin);
+      this.rejoin = setTimeout(() => void this.join(self, ttlSeconds, onLost).catch((e: Error) => onLost?.(e)), REJOIN_PAUSE_MS).unref();
     });
     await this.guard(() => lease.put(self.id).value(JSON.stringify(self)).exec());
   }
@@ -69,6 +75,7 @@ export class EtcdPeerRegistry implements PeerRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.rejoin);
     this.lease?.release();
     this.client.close();
   }
