@@ -12,50 +12,41 @@ export interface RawTimeouts {
 /**
  * The deadlines Node's HTTP server keeps for a connection, kept for one it no longer reads:
  * keep-alive idleness between requests, the whole-head deadline while a head comes in, none
- * while a request is in flight (uploads and streams last as long as they need).
+ * while a request is in flight (uploads and streams last as long as they need). The idle timer
+ * is the socket's own inactivity timer, armed once: it fires `keepAliveMs` after the last byte
+ * either way and is ignored unless `idle()` says so (the socket re-arms it on its next byte), so
+ * a request costs no timer of its own.
  */
 export class ClientTimer {
   private deadline?: NodeJS.Timeout;
+  private readonly onInactive = (): void => {
+    if (this.idle()) this.expire();
+  };
 
   constructor(
     private readonly client: Duplex,
     private readonly timeouts: RawTimeouts,
+    private readonly idle: () => boolean,
     private readonly expire: () => void,
   ) {
-    client.on('timeout', expire);
+    (client as Partial<Socket>).setTimeout?.(timeouts.keepAliveMs);
+    client.on('timeout', this.onInactive);
   }
 
-  /** Between requests. */
-  idle(): void {
-    this.clearDeadline();
-    this.setIdle(this.timeouts.keepAliveMs);
-  }
-
-  /** Bytes of a request head arrived; the first starts the head deadline. */
+  /** Bytes of a request head arrived and not all of it: the first starts the head deadline. */
   headStarted(): void {
-    if (this.deadline) return;
-    // As Node's server: the keep-alive idleness ends with the first byte of the next request.
-    this.setIdle(0);
-    this.deadline = setTimeout(this.expire, this.timeouts.headersMs).unref();
+    this.deadline ??= setTimeout(this.expire, this.timeouts.headersMs).unref();
   }
 
-  /** A request is in flight. */
-  busy(): void {
-    this.clearDeadline();
-    this.setIdle(0);
-  }
-
-  stop(): void {
-    this.busy();
-    this.client.off('timeout', this.expire);
-  }
-
-  private clearDeadline(): void {
+  /** A whole head arrived. */
+  headDone(): void {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = undefined;
   }
 
-  private setIdle(ms: number): void {
-    (this.client as Partial<Socket>).setTimeout?.(ms);
+  stop(): void {
+    this.headDone();
+    (this.client as Partial<Socket>).setTimeout?.(0);
+    this.client.off('timeout', this.onInactive);
   }
 }

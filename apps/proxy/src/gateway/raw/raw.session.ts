@@ -49,7 +49,8 @@ export class RawSession {
       hijacked: () => this.onHijack(),
       complete: () => this.onAnswerComplete(),
     });
-    this.timer = new ClientTimer(client, deps.timeouts, () => this.close());
+    // Idle: between requests, with no part of the next head in.
+    this.timer = new ClientTimer(client, deps.timeouts, () => !this.flight && !this.body && !this.heads.pending, () => this.close());
   }
 
   /**
@@ -105,7 +106,7 @@ export class RawSession {
   }
 
   private begin(info: HeadInfo, head: Buffer): void {
-    this.timer.busy();
+    this.timer.headDone();
     this.flight = new Exchange(this.deps.requestStarted(info.method, info.url));
     this.answers.expect(info.method);
     this.body = new BodyFramer({ 'transfer-encoding': headerValue(info.headers, 'transfer-encoding'), 'content-length': headerValue(info.headers, 'content-length') });
@@ -199,7 +200,6 @@ export class RawSession {
     const keepAlive = (this.flight as Exchange).keepAlive;
     this.countExchange();
     if (!keepAlive || this.closing) return this.release();
-    this.timer.idle();
     const held = Buffer.concat(this.held.splice(0));
     this.heldBytes = 0;
     this.client.resume();
