@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { announceAsUpgrades, wasAnnounced } from '../../listen/hijack.parser-hook';
-import { until } from '../fake-dockerd.fixture';
+import { FRAME, RAW_200, fakeDockerd, hijackWith, session, startExec, until } from '../fake-dockerd.fixture';
 import { exchange, httpDockerd, rawProxyTo } from './raw.fixture';
 import { RawTimeouts } from './client.timer';
 
@@ -110,5 +110,15 @@ describe('raw relay: pass-through requests relayed as bytes on a connection of t
     const slow = await exchange(p.port, GET('/_ping') + 'GET /slow HTTP/1.1\r\nHost: d\r\n');
     assert.ok(slow.ended);
     assert.ok(Date.now() - started >= 250, 'the head deadline, not the idle one');
+  });
+
+  test('dockerd hijacking a request nobody expected it to: raw both ways, each direction half-closed on its own (5 runs)', async () => {
+    const d = await fakeDockerd(hijackWith(RAW_200));
+    const p = await rawProxyTo(d.port, HOOKS); // this wiring relays even exec start raw
+    closers.push(() => d.server.close(), () => p.server.close());
+    for (let run = 0; run < 5; run++) {
+      const got = await session(p.port, startExec(), `stdin-${run}`);
+      assert.equal(got.toString('latin1'), RAW_200 + FRAME.toString('latin1') + `got:stdin-${run}`);
+    }
   });
 });

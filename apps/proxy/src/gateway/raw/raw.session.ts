@@ -6,13 +6,13 @@ import { AnswerFramer } from './answer.framer';
 import { HeadInfo, headerValue } from './llhttp';
 import { RequestHeads } from './request.heads';
 import { ClientTimer } from './client.timer';
+import { DockerLink } from './docker.link';
 import { Exchange } from './exchange';
 import { RawSessionDeps } from './raw.deps';
 
 export type { RawSessionDeps } from './raw.deps';
 
 const NOTHING = Buffer.alloc(0);
-const UPSTREAM_ENDS = ['end', 'close', 'error'];
 /** How much a client may send ahead (pipelined) while an answer is in flight before it is paused. */
 const HELD_LIMIT = 64 * 1024;
 
@@ -30,8 +30,7 @@ export class RawSession {
   private readonly heads: RequestHeads;
   private readonly answers: AnswerFramer;
   private readonly timer: ClientTimer;
-  private upstream?: Duplex;
-  private offUpstream = (): void => {};
+  private readonly docker: DockerLink;
   private body?: BodyFramer;
   private flight?: Exchange;
   private held: Buffer[] = [];
@@ -44,6 +43,7 @@ export class RawSession {
     private readonly deps: RawSessionDeps,
   ) {
     this.heads = new RequestHeads(deps.maxHeadBytes);
+    this.docker = new DockerLink(deps.connect, this.fromDocker, () => this.upstreamGone());
     this.answers = new AnswerFramer({
       head: (status, keepAlive) => Object.assign(this.flight as Exchange, { status, keepAlive }),
       hijacked: () => this.onHijack(),
@@ -143,31 +143,19 @@ export class RawSession {
 
   private toDocker(c: Buffer): void {
     if (this.flight) this.flight.toDocker += c.length;
-    writeOrPause(this.upstream ?? this.connectUpstream(), c, this.client);
+    this.docker.write(c, this.client);
   }
 
   private readonly fromDocker = (c: Buffer): void => {
-    writeOrPause(this.client, c, this.upstream as Duplex);
+    writeOrPause(this.client, c, this.docker.current as Duplex);
     if (!this.flight) return this.close(); // dockerd speaks unasked: not HTTP
     this.flight.toClient += c.length;
     if (this.answers.execute(c)) this.close();
   };
 
-  private connectUpstream(): Duplex {
-    const upstream = this.deps.connect();
-    this.upstream = upstream;
-    upstream.on('data', this.fromDocker);
-    const gone = (): void => this.upstreamGone(upstream);
-    for (const event of UPSTREAM_ENDS) upstream.on(event, gone);
-    this.offUpstream = () => UPSTREAM_ENDS.forEach((event) => upstream.off(event, gone));
-    return upstream;
-  }
-
   /** dockerd ended or dropped its connection (it is never left half-open). */
-  private upstreamGone(upstream: Duplex): void {
-    upstream.destroy();
-    if (this.gone || upstream !== this.upstream) return;
-    this.upstream = undefined;
+  private upstreamGone(): void {
+    if (this.gone) return;
     const flight = this.flight;
     if (!flight) return; // an idle connection dockerd closed: the next request opens another
     if (flight.status === 0) return this.fail(502, `Cannot connect to the Docker daemon at ${this.deps.daemonUrl}. Is the docker daemon running?`);
@@ -187,11 +175,9 @@ export class RawSession {
    * raw bytes both ways from now on, each direction half-closed on its own EOF.
    */
   private onHijack(): void {
-    const upstream = this.upstream as Duplex;
+    const upstream = this.docker.release() as Duplex;
     this.countExchange();
     this.detach();
-    upstream.off('data', this.fromDocker);
-    this.offUpstream();
     tunnel(this.client, upstream, this.held.splice(0), this.deps.meter);
   }
 
@@ -214,7 +200,7 @@ export class RawSession {
   /** A request the gateway must see: the connection goes back to Node's HTTP server. */
   private handOver(bytes: Buffer): void {
     this.detach();
-    this.upstream?.destroy();
+    this.docker.destroy();
     this.deps.toHttpServer(this.client, bytes);
   }
 
@@ -224,7 +210,7 @@ export class RawSession {
     if (status === 502) this.deps.meter.upstreamError();
     this.countExchange();
     this.detach();
-    this.upstream?.destroy();
+    this.docker.destroy();
     writeSocketError(this.client, status, message);
   }
 
@@ -232,7 +218,7 @@ export class RawSession {
   private release(): void {
     this.countExchange();
     this.detach();
-    this.upstream?.destroy();
+    this.docker.destroy();
     this.client.end();
   }
 
@@ -241,7 +227,7 @@ export class RawSession {
     if (this.gone) return;
     this.countExchange();
     this.detach();
-    this.upstream?.destroy();
+    this.docker.destroy();
     this.client.destroy();
   };
 
