@@ -1,8 +1,8 @@
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
-import { answerBodyFramer, hijacks, parseAnswerHead } from './answer.head';
 import { BodyFramer } from './body.framing';
 import { writeSocketError } from './docker-error.reply';
+import { AnswerFramer } from './raw/answer.framer';
 import { relayRaw } from './raw.stream';
 import { RelayMeter } from './relay.meter';
 
@@ -26,8 +26,7 @@ export class UpgradeExchange {
   private connected = false;
   private answered = false;
   private clientEnded = false;
-  private answerHead = Buffer.alloc(0);
-  private answerBody?: BodyFramer;
+  private readonly answers: AnswerFramer;
   /** Bytes of dockerd's answer already sent to the client (0: a 502 can still be written). */
   toClient = 0;
 
@@ -41,6 +40,11 @@ export class UpgradeExchange {
   ) {
     this.framer = new BodyFramer(req.headers);
     this.request = [Buffer.from(requestHead(req), 'latin1')];
+    this.answers = new AnswerFramer(
+      { head: (status) => this.onAnswer(status), hijacked: () => this.startStreaming(), complete: () => this.answerComplete() },
+      true,
+    );
+    this.answers.expect(req.method);
   }
 
   /** Starts reading both sides; `head` is what Node read after the request head. */
@@ -84,28 +88,15 @@ export class UpgradeExchange {
     this.sendRequest();
   };
 
+  /** dockerd's answer, relayed as it comes; llhttp says where a hijack starts or an answer ends. */
   private readonly fromUpstream = (c: Buffer): void => {
-    if (this.answerBody) return this.relayBody(c);
-    // dockerd's answer head ends at the first blank line; it is decided on once whole.
-    this.answerHead = Buffer.concat([this.answerHead, c]);
-    const end = this.answerHead.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const answer = parseAnswerHead(this.answerHead.toString('latin1', 0, end));
-    this.onAnswer(answer.status);
-    const [head, rest] = [this.answerHead.subarray(0, end + 4), this.answerHead.subarray(end + 4)];
-    const body = hijacks(answer) ? undefined : answerBodyFramer(answer);
-    if (!body) return this.startStreaming(this.answerHead);
-    this.answerBody = body;
-    this.forward(head);
-    this.relayBody(rest);
+    this.forward(c);
+    if (this.answers.execute(c)) this.client.destroy(); // not HTTP: nothing sensible to relay
   };
 
-  /** An ordinary answer's body; once it is through, the connection is HTTP again. */
-  private relayBody(c: Buffer): void {
-    const body = this.answerBody as BodyFramer;
-    const n = body.done ? 0 : body.consume(c);
-    if (n > 0) this.forward(c.subarray(0, n));
-    if (!body.done || this.answered) return;
+  /** An ordinary answer is through: the connection is HTTP again. */
+  private answerComplete(): void {
+    if (this.answered) return;
     this.answered = true;
     this.upstream.off('data', this.fromUpstream);
     this.client.off('data', this.fromClient);
@@ -121,10 +112,9 @@ export class UpgradeExchange {
     this.client.write(c);
   }
 
-  private startStreaming(answered: Buffer): void {
+  private startStreaming(): void {
     if (this.answered) return;
     this.answered = true;
-    this.forward(answered);
     this.upstream.off('data', this.fromUpstream);
     this.client.off('data', this.fromClient);
     for (const b of this.held.splice(0)) this.upstream.write(b);

@@ -5,7 +5,10 @@ import { HEADERS_COMPLETE, HeadInfo, HttpParser, HTTPParser, newParser } from '.
 export interface AnswerEvents {
   /** The final answer's status line and headers are in (1xx interim answers are not reported). */
   head(status: number, keepAlive: boolean): void;
-  /** dockerd hijacked the connection (a `101`, or a raw stream without framing): bytes only from now. */
+  /**
+   * dockerd hijacked the connection (a `101`, or a raw stream without framing), or (with
+   * `unframedIsStream`) answered without framing at all: bytes only from now.
+   */
   hijacked(): void;
   /** The final answer's body has ended; the connection can carry the next request. */
   complete(): void;
@@ -23,7 +26,14 @@ export class AnswerFramer {
   private status = 0;
   private tunnel = false;
 
-  constructor(private readonly events: AnswerEvents) {
+  /**
+   * `unframedIsStream`: an answer with neither `Content-Length` nor chunked framing (it lasts until
+   * dockerd's EOF) counts as a hijack, as it must on a request dockerd may hijack.
+   */
+  constructor(
+    private readonly events: AnswerEvents,
+    private readonly unframedIsStream = false,
+  ) {
     this.parser = newParser(HTTPParser.RESPONSE, 0, (head) => this.onHead(head));
     this.parser[HTTPParser.kOnMessageComplete] = (): void => this.onComplete();
   }
@@ -51,7 +61,8 @@ export class AnswerFramer {
     if (head.status < 200 && head.status !== 101) return HEADERS_COMPLETE.continue;
     this.status = head.status;
     this.events.head(head.status, head.keepAlive);
-    if (isHijack(head.status, lowerCased(head.headers))) {
+    const headers = lowerCased(head.headers);
+    if (isHijack(head.status, headers) || (this.unframedIsStream && unframed(head.status, headers))) {
       this.tunnel = true;
       this.events.hijacked();
       return HEADERS_COMPLETE.upgrade;
@@ -71,4 +82,11 @@ function lowerCased(headers: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < headers.length; i += 2) out[headers[i].toLowerCase()] = headers[i + 1];
   return out;
+}
+
+/** An answer whose body lasts until EOF (RFC 9112 section 6.3, item 8). */
+function unframed(status: number, headers: Record<string, string>): boolean {
+  if (status === 204 || status === 304) return false;
+  const te = headers['transfer-encoding'];
+  return te === undefined ? headers['content-length'] === undefined : !/(?:^|,)\s*chunked\s*$/i.test(te);
 }
