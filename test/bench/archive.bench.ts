@@ -3,6 +3,7 @@ import { dockerApi, endpointOf } from '../support/http.client';
 import { uniqueName } from '../support/names';
 import { sleep } from '../support/wait';
 import { BenchContext, hostOf } from './context';
+import { cpuReadings, withRelayCpu } from './cpu.bench';
 import { interleave, Side } from './interleave';
 import { BenchRow, sidedRow } from './result';
 import { MB, msSince } from './stats';
@@ -24,11 +25,15 @@ export async function archiveBench(ctx: BenchContext): Promise<BenchRow[]> {
     await getArchive(ctx.hosts.direct, id); // warm the page cache for every side
     ctx.progress(`archive 200 MiB: ${ROUNDS} GETs and PUTs each way`);
     const opts = { rounds: ROUNDS, budgetMs: 120_000, sides: ctx.sides };
-    const got = await interleave(opts, (side: Side) => getArchive(hostOf(ctx, side), id));
-    const put = await interleave(opts, (side: Side) => putArchive(hostOf(ctx, side), id));
+    const [gotCpu, putCpu] = [cpuReadings(), cpuReadings()];
+    const mb = FILE_BYTES / MB;
+    const got = await interleave(opts, (side: Side) => withRelayCpu(ctx, side, gotCpu, mb, () => getArchive(hostOf(ctx, side), id)));
+    const put = await interleave(opts, (side: Side) => withRelayCpu(ctx, side, putCpu, mb, () => putArchive(hostOf(ctx, side), id)));
     return [
       sidedRow('GET /containers/{id}/archive 200 MiB', got, 'MB/s', true),
+      sidedRow('GET archive: relay CPU per MB (direct: dockerd)', gotCpu, 'ms/MB'),
       sidedRow('PUT /containers/{id}/archive 200 MiB chunked', put, 'MB/s', true),
+      sidedRow('PUT archive: relay CPU per MB (direct: dockerd)', putCpu, 'ms/MB'),
     ];
   } finally {
     await dockerApi('DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined);

@@ -64,11 +64,11 @@ async function main(): Promise<number> {
     proxy = await startProxy(['--log-level', 'warn', '--state-dir', join(stateDir, 'main')]);
     haproxy = await guardedStart();
     const sides: Side[] = haproxy ? ['direct', 'proxy', 'haproxy'] : ['direct', 'proxy'];
-    const ctx: BenchContext = { hosts: { direct: DOCKER_SOCKET_URL, proxy: proxy.url, haproxy: haproxy?.url }, sides, progress };
+    const pids = { direct: dockerdPid(), proxy: proxy.process!.pid!, haproxy: haproxy?.pid };
+    const ctx: BenchContext = { hosts: { direct: DOCKER_SOCKET_URL, proxy: proxy.url, haproxy: haproxy?.url }, sides, pids, progress };
     const rss = new RssSampler(proxy.process!.pid!);
     env.ownPids.push(proxy.process!.pid!);
     env.look();
-    const pids = { direct: dockerdPid(), proxy: proxy.process!.pid!, haproxy: haproxy?.pid };
     if (selected('CPU')) rows.push(...(await guarded('CPU', () => rss.phase('CPU', () => cpuBench(ctx, pids)))));
     for (const [name, workload] of PROXIED.filter(([n]) => selected(n))) {
       rows.push(...(await guarded(name, () => rss.phase(name, () => workload(ctx)))));

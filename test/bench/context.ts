@@ -9,6 +9,8 @@ export interface BenchContext {
   hosts: Partial<Record<Side, string>> & { direct: string; proxy: string };
   /** The sides to interleave: direct, proxy and haproxy when it runs. */
   sides: readonly Side[];
+  /** The relay process of each side (direct: dockerd), for CPU per unit of work; absent when unknown. */
+  pids: Partial<Record<Side, number>>;
   /** Progress lines go to stderr so that stdout holds only the table and the JSON line. */
   progress(message: string): void;
 }

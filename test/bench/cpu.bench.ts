@@ -37,3 +37,20 @@ export function cpuTicks(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
+
+/**
+ * Runs `work` (one side of an interleaved round) and records the CPU its relay process (the
+ * proxy, HAProxy; dockerd for direct) used meanwhile, in ms per `units` (MB, say) into `cpu`.
+ */
+export async function withRelayCpu<T>(ctx: BenchContext, side: Side, cpu: Record<Side, number[]>, units: number, work: () => Promise<T>): Promise<T> {
+  const pid = ctx.pids[side];
+  const before = pid ? cpuTicks(pid) : 0;
+  const result = await work();
+  cpu[side].push(pid ? ((cpuTicks(pid) - before) * TICK_US) / 1000 / units : Number.NaN);
+  return result;
+}
+
+/** An empty per-side list of CPU readings for `withRelayCpu`. */
+export function cpuReadings(): Record<Side, number[]> {
+  return { direct: [], proxy: [], haproxy: [] };
+}

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { dockerApi, endpointOf } from '../support/http.client';
 import { uniqueName } from '../support/names';
 import { BenchContext, hostOf } from './context';
+import { cpuReadings, withRelayCpu } from './cpu.bench';
 import { interleave, Side } from './interleave';
 import { BenchRow, sidedRow } from './result';
 import { MB, msSince } from './stats';
@@ -24,8 +25,11 @@ export async function logsBench(ctx: BenchContext): Promise<BenchRow[]> {
   try {
     await readLogs(ctx.hosts.direct, id); // warm the page cache for both sides
     ctx.progress(`${workload}: ${ROUNDS} reads each way`);
-    const res = await interleave({ rounds: ROUNDS, budgetMs: 120_000, sides: ctx.sides }, (side: Side) => readLogs(hostOf(ctx, side), id));
-    return [sidedRow(workload, res, 'MB/s', true)];
+    const cpu = cpuReadings();
+    const res = await interleave({ rounds: ROUNDS, budgetMs: 120_000, sides: ctx.sides }, (side: Side) =>
+      withRelayCpu(ctx, side, cpu, LOG_BYTES / MB, () => readLogs(hostOf(ctx, side), id)),
+    );
+    return [sidedRow(workload, res, 'MB/s', true), sidedRow(`${workload}: relay CPU per MB (direct: dockerd)`, cpu, 'ms/MB')];
   } finally {
     await dockerApi('DELETE', `/containers/${id}?force=1&v=1`).catch(() => undefined);
   }
