@@ -1,0 +1,16 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+describe('memory: the idle and stream RSS measures of issue 13', () => {
+  test('heap.flags keeps the young generation at its initial size while the program allocates', () => {
+    // A child process: the flag changes this V8 for good. It allocates well past 16 MiB of garbage.
+    const script = `require(${JSON.stringify(path.join(__dirname, 'heap.flags.js'))});
+      let keep = []; for (let i = 0; i < 2e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 1000) keep = []; }
+      const ns = require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      process.stdout.write(String(ns.space_size));`;
+    const newSpaceBytes = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.ok(newSpaceBytes > 0 && newSpaceBytes <= 2 * 1024 * 1024, `new space ${newSpaceBytes} bytes`);
+  });
+});
