@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { loadWithLazyDateTimeFormat } from './lazy-intl';
+import { NO_SCHEMA_COMPILERS } from './no-schema.compilers';
 
 describe('memory: the idle and stream RSS measures of issue 13', () => {
   test('heap.flags keeps the young generation at its initial size while the program allocates', () => {
@@ -28,5 +29,11 @@ describe('memory: the idle and stream RSS measures of issue 13', () => {
     const Real = Intl.DateTimeFormat;
     assert.throws(() => loadWithLazyDateTimeFormat(() => { throw new Error('boom'); }), /boom/);
     assert.equal(Intl.DateTimeFormat, Real);
+  });
+
+  test('the schema compiler stand-ins fail loudly if a route ever declares a schema', () => {
+    const { buildValidator, buildSerializer } = NO_SCHEMA_COMPILERS.compilersFactory!;
+    assert.throws(() => (buildValidator as () => unknown)(), /no schema compiler/);
+    assert.throws(() => (buildSerializer as () => unknown)(), /no schema compiler/);
   });
 });
