@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ProxyConfig } from './config/proxy.config';
 import { ListenerService, RequestHandler } from './listen/listener.service';
 import { createRootLogger, Logger, NestPinoLogger } from './logging/logger';
+import { NO_SCHEMA_COMPILERS } from './memory/no-schema.compilers';
 
 /**
  * Starts the proxy and resolves when it has stopped (SIGTERM/SIGINT). Fastify never listens by
@@ -17,6 +18,7 @@ export async function launchProxy(config: ProxyConfig): Promise<void> {
   exitOnUncaught(log);
   let admin: RequestHandler | undefined;
   const adapter = new FastifyAdapter({
+    schemaController: NO_SCHEMA_COMPILERS,
     serverFactory: (handler: unknown) => {
       admin = handler as RequestHandler;
       return http.createServer();

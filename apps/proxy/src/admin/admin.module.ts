@@ -7,6 +7,7 @@ import { IpamAdapterModule } from '../ipam/ipam-adapter.module';
 import { ListenModule } from '../listen/listen.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PeersModule } from '../peers/peers.module';
+import { VALIDATOR_PACKAGE } from '../validation/class-validator';
 import { AdminErrorFilter } from './admin-error.filter';
 import { AdminController } from './admin.controller';
 import { AdminListenerService } from './admin.listener';
@@ -26,7 +27,11 @@ import { StatusService } from './status.service';
     StatusService,
     AdminListenerService,
     { provide: APP_FILTER, useClass: AdminErrorFilter },
-    { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+    {
+      provide: APP_PIPE,
+      // validatorPackage: our subset of class-validator, not its index (see validation/class-validator.ts).
+      useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, validatorPackage: VALIDATOR_PACKAGE }),
+    },
   ],
 })
 export class AdminModule {}

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from '../validation/class-validator';
 import { Phase } from '../controller/container.status';
 
 export const PHASES: Phase[] = ['attached', 'waiting', 'failed', 'stopped', 'not-ours'];

@@ -1,4 +1,4 @@
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString } from '../validation/class-validator';
 
 /** Body of `POST /_weave/expose`; `{}` exposes an address of the allocation range. */
 export class ExposeRequest {

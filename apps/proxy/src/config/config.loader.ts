@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { validateSync, ValidationError } from '../validation/class-validator';
 import { ERRORS, InvalidInputError } from '@app/common';
 import { parseDockerEndpoint } from '@app/docker';
 import { ipamOptionProblems } from '@app/ipam';

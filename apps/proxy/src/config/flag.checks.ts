@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidationOptions } from '../validation/class-validator';
 import { Ipv4Address, compileGoRegexp } from '@app/common';
 import { parseDockerEndpoint } from '@app/docker';
 import { parseListenAddress } from './listen-address';

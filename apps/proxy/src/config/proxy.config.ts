@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from '../validation/class-validator';
 import { IpEndpoint } from '@app/common';
 import { Check, dnsDomainProblem, dockerHostProblem, hostnameMatchProblem, ipv4AddressProblem, listenProblem, nonEmptyProblem } from './flag.checks';
 import { DEFAULT_LISTEN_PLAIN } from './listen.policy';
