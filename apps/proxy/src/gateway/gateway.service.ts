@@ -117,7 +117,7 @@ export class GatewayService implements OnApplicationShutdown {
    */
   relayRawFrom(req: IncomingMessage, client: Duplex, rest: Buffer, settings: RawSettings): void {
     const session = relayRawFrom(req, client, rest, {
-      connect: () => connectToDocker(this.docker),
+      connect: (onread) => connectToDocker(this.docker, onread),
       relaysRaw: settings.relaysRaw,
       toHttpServer: returnToHttpServer,
       requestStarted: (method, url) => this.requestTimer(method, url),

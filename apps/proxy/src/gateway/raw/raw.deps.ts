@@ -1,13 +1,14 @@
 import { Duplex } from 'node:stream';
 import { RelayMeter } from '../relay.meter';
 import { RawTimeouts } from './client.timer';
+import { DockerConnect } from './docker.link';
 import { HeadInfo } from './llhttp';
 import type { RawSession } from './raw.session';
 
 /** What a raw session needs from the gateway. */
 export interface RawSessionDeps {
-  /** A new connection to dockerd; writes before it is up are queued by the socket. */
-  connect(): Duplex;
+  /** A new connection to dockerd (reading into `onread` where it can); writes before it is up are queued. */
+  connect: DockerConnect;
   /** Whether a request may be relayed as bytes: not intercepted, not admin, no upgrade or hijack. */
   relaysRaw(head: HeadInfo): boolean;
   /** Gives the client connection to Node's HTTP server, `bytes` being the first it reads. */

@@ -14,6 +14,7 @@ export async function httpDockerd() {
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (url.startsWith('/stream')) return stream(res, streams);
+    if (url.startsWith('/pattern')) return pattern(res);
     if (url.startsWith('/close')) return void res.writeHead(200, { Connection: 'close', 'Content-Length': '3' }).end('bye');
     if (url.startsWith('/eof')) return void req.socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil-eof');
     const chunks: Buffer[] = [];
@@ -40,6 +41,35 @@ export async function httpDockerd() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as net.AddressInfo).port, server, streams, connections: () => connections, open: () => connections - closed };
+}
+
+/** Bytes that never repeat within `PATTERN_BYTES` (a buffer reused too early would show). */
+export function patternBytes(): Buffer {
+  const out = Buffer.alloc(PATTERN_BYTES);
+  let x = 0x12345678;
+  for (let i = 0; i < out.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+export const PATTERN_BYTES = 8 * 1024 * 1024;
+
+/** The pattern, chunked, in writes of uneven sizes with backpressure. */
+function pattern(res: http.ServerResponse): void {
+  const bytes = patternBytes();
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+  let at = 0;
+  const more = (): void => {
+    while (at < bytes.length) {
+      const n = 1000 + ((at / 7) % 90_000);
+      const ok = res.write(bytes.subarray(at, at + n));
+      at += n;
+      if (!ok) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  more();
 }
 
 function stream(res: http.ServerResponse, streams: { open: number; released: number }): void {
@@ -74,7 +104,7 @@ export async function rawProxyTo(port: number, hooks: ListenerHooks, timeouts: R
     if (!hooks.wasAnnounced(req)) return void socket.destroy();
     sessions.started++;
     relayRawFrom(req, socket, head, {
-      connect: () => net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }),
+      connect: (onread) => net.connect({ port, host: '127.0.0.1', allowHalfOpen: true, onread }),
       relaysRaw: (h) => relaysRaw(h.method, h.url),
       toHttpServer: returnToHttpServer,
       requestStarted: () => () => undefined,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { announceAsUpgrades, wasAnnounced } from '../../listen/hijack.parser-hook';
 import { FRAME, RAW_200, fakeDockerd, hijackWith, session, startExec, until } from '../fake-dockerd.fixture';
-import { exchange, httpDockerd, rawProxyTo } from './raw.fixture';
+import { exchange, httpDockerd, patternBytes, rawProxyTo } from './raw.fixture';
+import * as http from 'node:http';
 import { RawTimeouts } from './client.timer';
 
 const HOOKS = { announce: announceAsUpgrades, wasAnnounced };
@@ -119,6 +120,30 @@ describe('raw relay: pass-through requests relayed as bytes on a connection of t
     for (let run = 0; run < 5; run++) {
       const got = await session(p.port, startExec(), `stdin-${run}`);
       assert.equal(got.toString('latin1'), RAW_200 + FRAME.toString('latin1') + `got:stdin-${run}`);
+    }
+  });
+
+  test('a client slower than dockerd gets every byte as sent: no read buffer is reused while a write still holds it (3 runs)', async () => {
+    const { p } = await setup();
+    const expected = patternBytes();
+    for (let run = 0; run < 3; run++) {
+      const got = await new Promise<Buffer>((resolve, reject) => {
+        http.get({ port: p.port, host: '127.0.0.1', path: '/pattern', agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => {
+            chunks.push(c);
+            // A slow reader: the proxy's writes queue up behind it.
+            if (chunks.length % 4 === 0) {
+              res.pause();
+              setTimeout(() => res.resume(), 20);
+            }
+          });
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+      assert.equal(got.length, expected.length);
+      assert.ok(got.equals(expected), `run ${run}: the bytes differ from dockerd's`);
     }
   });
 });

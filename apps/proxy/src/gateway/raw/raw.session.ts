@@ -43,7 +43,8 @@ export class RawSession {
     private readonly deps: RawSessionDeps,
   ) {
     this.heads = new RequestHeads(deps.maxHeadBytes);
-    this.docker = new DockerLink(deps.connect, this.fromDocker, () => this.upstreamGone());
+    // dockerd's bytes are kept only where the client's write queue keeps them.
+    this.docker = new DockerLink(deps.connect, this.fromDocker, () => this.upstreamGone(), () => client.writableLength > 0);
     this.answers = new AnswerFramer({
       head: (status, keepAlive) => Object.assign(this.flight as Exchange, { status, keepAlive }),
       hijacked: () => this.onHijack(),
