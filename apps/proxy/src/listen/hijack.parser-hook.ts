@@ -1,11 +1,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Socket } from 'node:net';
+// The method reaches llhttp's headers-complete callback as an index into Node's method table.
+import { METHODS } from '../gateway/raw/llhttp';
 
-// Node's request parser (llhttp through `internalBinding('http_parser')`) and its method table:
-// the method reaches the headers-complete callback as an index into `_http_common.methods`.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { methods } = require('_http_common') as { methods: string[] };
 
 type HeadersComplete = (this: ParserLike, ...args: unknown[]) => number;
 interface ParserLike {
@@ -60,7 +58,7 @@ function hook(parser: ParserLike): void {
   const original = parser[slot];
   parser[slot] = function (this: ParserLike, ...args: unknown[]): number {
     const wanted = args[ARG_UPGRADE] ? undefined : served.get(this.socket as object);
-    if (!wanted?.(methods[args[ARG_METHOD] as number], (args[ARG_URL] as string | undefined) || this._url)) return original.apply(this, args);
+    if (!wanted?.(METHODS[args[ARG_METHOD] as number], (args[ARG_URL] as string | undefined) || this._url)) return original.apply(this, args);
     args[ARG_UPGRADE] = true;
     const ret = original.apply(this, args);
     if (this.incoming) announced.add(this.incoming);

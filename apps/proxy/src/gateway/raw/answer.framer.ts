@@ -1,5 +1,5 @@
 import { isHijack } from '../hijack.answer';
-import { HEADERS_COMPLETE, HeadInfo, HttpParser, HTTPParser, newParser } from './llhttp';
+import { FramingHeaders, framingHeaders, HEADERS_COMPLETE, HeadInfo, HttpParser, HTTPParser, newParser } from './llhttp';
 
 /** What `AnswerFramer` reports about dockerd's answer to the request in flight. */
 export interface AnswerEvents {
@@ -61,7 +61,7 @@ export class AnswerFramer {
     if (head.status < 200 && head.status !== 101) return HEADERS_COMPLETE.continue;
     this.status = head.status;
     this.events.head(head.status, head.keepAlive);
-    const headers = lowerCased(head.headers);
+    const headers = framingHeaders(head.headers);
     if (isHijack(head.status, headers) || (this.unframedIsStream && unframed(head.status, headers))) {
       this.tunnel = true;
       this.events.hijacked();
@@ -78,14 +78,8 @@ export class AnswerFramer {
   }
 }
 
-function lowerCased(headers: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < headers.length; i += 2) out[headers[i].toLowerCase()] = headers[i + 1];
-  return out;
-}
-
 /** An answer whose body lasts until EOF (RFC 9112 section 6.3, item 8). */
-function unframed(status: number, headers: Record<string, string>): boolean {
+function unframed(status: number, headers: FramingHeaders): boolean {
   if (status === 204 || status === 304) return false;
   const te = headers['transfer-encoding'];
   return te === undefined ? headers['content-length'] === undefined : !/(?:^|,)\s*chunked\s*$/i.test(te);

@@ -79,9 +79,23 @@ export function newParser(type: number, maxHeaderSize: number, decide: (head: He
   return parser;
 }
 
-/** The value of header `name` (lower case) in a flat [name, value, ...] list; the last one wins. */
-export function headerValue(headers: string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < headers.length; i += 2) if (headers[i].toLowerCase() === name) value = headers[i + 1];
-  return value;
+/** The headers that decide how a message is framed, and whether an answer is a hijack. */
+// A type, not an interface: it must fit Node's header records (`IncomingHttpHeaders`).
+export type FramingHeaders = {
+  'content-type'?: string;
+  'transfer-encoding'?: string;
+  'content-length'?: string;
+};
+
+/**
+ * `FramingHeaders` from a flat [name, value, ...] list, in one pass; the last of a repeated name
+ * wins. Only these three are kept: the relay's hot path builds no object of every header.
+ */
+export function framingHeaders(headers: string[]): FramingHeaders {
+  const out: FramingHeaders = {};
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i].toLowerCase();
+    if (name === 'content-type' || name === 'transfer-encoding' || name === 'content-length') out[name] = headers[i + 1];
+  }
+  return out;
 }

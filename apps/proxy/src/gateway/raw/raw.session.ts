@@ -3,7 +3,7 @@ import { BodyFramer } from '../body.framing';
 import { writeSocketError } from '../docker-error.reply';
 import { tunnel, writeOrPause } from '../raw.stream';
 import { AnswerFramer } from './answer.framer';
-import { HeadInfo, headerValue } from './llhttp';
+import { framingHeaders, HeadInfo } from './llhttp';
 import { RequestHeads } from './request.heads';
 import { ClientTimer } from './client.timer';
 import { DockerLink } from './docker.link';
@@ -110,7 +110,7 @@ export class RawSession {
     this.timer.headDone();
     this.flight = new Exchange(this.deps.requestStarted(info.method, info.url));
     this.answers.expect(info.method);
-    this.body = new BodyFramer({ 'transfer-encoding': headerValue(info.headers, 'transfer-encoding'), 'content-length': headerValue(info.headers, 'content-length') });
+    this.body = new BodyFramer(framingHeaders(info.headers));
     this.toDocker(head);
     if (this.body.done) this.bodySent();
   }
